@@ -1,0 +1,135 @@
+"""The exact cost landscape: how many points every configuration classifies correctly.
+
+This is the classical truth the quantum circuits are checked against and the
+input of the analytic engine (M solutions out of 2^p gives sin^2 theta = M/2^p).
+Vectorised over configurations in chunks; memory is checked before allocating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from qbnn.data import Dataset
+from qbnn.errors import ArchitectureError, ResourceLimitError
+from qbnn.network import Network
+from qbnn.memory import available_memory_bytes, format_bytes
+
+__all__ = ["Landscape", "compute_landscape", "check_compatible", "chunk_ranges"]
+
+#: Configurations evaluated per vectorised chunk (bounded working memory, ~100 MB).
+CHUNK = 1 << 20
+
+
+def check_compatible(network: Network, data: Dataset) -> None:
+    """Refuse a dataset whose feature count does not match the first layer."""
+    if data.num_features != network.num_inputs:
+        raise ArchitectureError(
+            f"{data.name} has {data.num_features} feature columns but --layers starts with "
+            f"{network.num_inputs}; make the first layer size {data.num_features}"
+        )
+
+
+def chunk_ranges(total: int, chunk: int = CHUNK) -> Iterator[tuple[int, int]]:
+    """Half-open ranges [start, stop) covering 0..total in steps of ``chunk``."""
+    for start in range(0, total, chunk):
+        yield start, min(start + chunk, total)
+
+
+def _count_dtype(points: int) -> np.dtype:
+    return np.dtype(np.uint8 if points < 256 else np.uint16 if points < 65536 else np.uint32)
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """Correct-point counts for all 2^p configurations of ``network`` on ``data``.
+
+    >>> from qbnn.data import paper_problem
+    >>> land = compute_landscape(Network((3, 2, 1)), paper_problem(1))
+    >>> land.num_solutions, land.configurations
+    (8, 256)
+    """
+
+    network: Network
+    data: Dataset
+    correct: np.ndarray  # per configuration index, number of correctly classified points
+
+    @property
+    def parameters(self) -> int:
+        return self.network.num_parameters
+
+    @property
+    def configurations(self) -> int:
+        return self.network.num_configurations
+
+    @property
+    def points(self) -> int:
+        return self.data.num_points
+
+    @property
+    def best_correct(self) -> int:
+        return int(self.correct.max())
+
+    def solutions(self, min_correct: int | None = None) -> np.ndarray:
+        """Configuration indices with at least ``min_correct`` correct points (default: all points)."""
+        target = self.points if min_correct is None else int(min_correct)
+        return np.flatnonzero(self.correct >= target)
+
+    @property
+    def num_solutions(self) -> int:
+        return int(np.count_nonzero(self.correct == self.points))
+
+    def count_at_least(self, min_correct: int) -> int:
+        return int(np.count_nonzero(self.correct >= min_correct))
+
+    @property
+    def histogram(self) -> dict[int, int]:
+        """Correct count -> number of configurations (only counts that occur)."""
+        values = np.bincount(self.correct, minlength=self.points + 1)
+        return {int(c): int(n) for c, n in enumerate(values) if n}
+
+    def good_mask(self, min_correct: int | None = None) -> np.ndarray:
+        target = self.points if min_correct is None else int(min_correct)
+        return self.correct >= target
+
+    def summary(self) -> dict:
+        """The JSON object of ``qbnn landscape --json`` (DESIGN.md section 5)."""
+        return {
+            "network": list(self.network.layers),
+            "meta": self.network.meta,
+            "data": self.data.name,
+            "parameters": self.parameters,
+            "configurations": self.configurations,
+            "points": self.points,
+            "solutions": self.num_solutions,
+            "best_accuracy": self.best_correct,
+            "histogram": {str(k): v for k, v in self.histogram.items()},
+        }
+
+
+def landscape_memory_bytes(network: Network, data: Dataset) -> int:
+    """Bytes the full landscape array needs (one count per configuration), plus one chunk of work."""
+    per_config = _count_dtype(data.num_points).itemsize
+    work = min(network.num_configurations, CHUNK) * (8 * (network.num_parameters + 4))
+    return network.num_configurations * per_config + work
+
+
+def compute_landscape(network: Network, data: Dataset, *, max_memory_bytes: int | None = None) -> Landscape:
+    """Evaluate every configuration classically (vectorised in chunks of 2^20)."""
+    check_compatible(network, data)
+    need = landscape_memory_bytes(network, data)
+    limit = available_memory_bytes() if max_memory_bytes is None else max_memory_bytes
+    if need > limit:
+        raise ResourceLimitError(
+            f"the landscape of {network.describe()} has 2^{network.num_parameters} configurations and needs "
+            f"{format_bytes(need)} but only {format_bytes(limit)} is available; use fewer parameters "
+            "(smaller --layers, no --meta) or split it over Dask workers (--workers)"
+        )
+    correct = np.empty(network.num_configurations, dtype=_count_dtype(data.num_points))
+    for start, stop in chunk_ranges(network.num_configurations):
+        indices = np.arange(start, stop, dtype=np.int64)
+        correct[start:stop] = network.batch_correct_counts(indices, data.X, data.y)
+    correct.setflags(write=False)
+    return Landscape(network, data, correct)

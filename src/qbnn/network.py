@@ -1,0 +1,226 @@
+"""Binary neural network architecture, parameter layout and classical forward pass.
+
+Conventions (DESIGN.md section 1): weights, inputs and labels are in {-1, +1};
+a neuron fires +1 iff at least ceil(N/2) of its N weighted inputs are +1
+(sign(0) = +1); weighting is x XNOR w; no biases. Bit j of a configuration
+index is parameter j: first-layer weights neuron-major, then later layers,
+then (meta) one connection bit per first-layer connection, where an absent
+connection feeds -1 into the unchanged activation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from qbnn.errors import ArchitectureError
+
+__all__ = ["Network", "parse_layers", "firing_threshold"]
+
+#: Refuse parameter counts beyond this; no engine here can enumerate 2^63 configurations.
+MAX_PARAMETERS = 62
+
+
+def firing_threshold(num_inputs: int) -> int:
+    """Number of +1 inputs a neuron needs to fire: ceil(N/2), so a tie fires +1."""
+    return (num_inputs + 1) // 2
+
+
+def parse_layers(text: str | Sequence[int]) -> tuple[int, ...]:
+    """Parse ``"3,2,1"`` (or a sequence) into layer sizes, with a one-line error if malformed."""
+    if isinstance(text, str):
+        parts = [part.strip() for part in text.split(",")]
+        try:
+            sizes = tuple(int(part) for part in parts)
+        except ValueError:
+            raise ArchitectureError(
+                f"--layers {text!r} is not a comma-separated list of integers; write e.g. 3,2,1"
+            ) from None
+    else:
+        sizes = tuple(int(s) for s in text)
+    return sizes
+
+
+@dataclass(frozen=True)
+class Network:
+    """A fully connected BNN ``layers = (n0, n1, ..., 1)``, optionally with meta connection bits.
+
+    >>> net = Network((3, 2, 1))
+    >>> net.num_weights, net.num_parameters
+    (8, 8)
+    >>> Network((3, 2, 1), meta=True).num_parameters
+    14
+    """
+
+    layers: tuple[int, ...]
+    meta: bool = False
+
+    def __post_init__(self) -> None:
+        layers = tuple(int(n) for n in self.layers)
+        object.__setattr__(self, "layers", layers)
+        text = ",".join(str(n) for n in layers)
+        if len(layers) < 2:
+            raise ArchitectureError(
+                f"--layers {text} needs at least an input and an output layer; write e.g. 3,2,1"
+            )
+        if any(n < 1 for n in layers):
+            raise ArchitectureError(f"--layers {text} has a layer with no neurons; every size must be >= 1")
+        if layers[-1] != 1:
+            raise ArchitectureError(
+                f"--layers {text} must end in a single output neuron (1); write e.g. {','.join(map(str, layers[:-1]))},1"
+            )
+        if self.num_parameters > MAX_PARAMETERS:
+            raise ArchitectureError(
+                f"--layers {text}{' with --meta' if self.meta else ''} has {self.num_parameters} parameters; "
+                f"at most {MAX_PARAMETERS} are supported, use smaller layers"
+            )
+
+    @property
+    def num_inputs(self) -> int:
+        return self.layers[0]
+
+    @property
+    def num_layers(self) -> int:
+        """Number of neuron layers (weight layers), i.e. ``len(layers) - 1``."""
+        return len(self.layers) - 1
+
+    @cached_property
+    def weight_offsets(self) -> tuple[int, ...]:
+        """Index of the first weight of each weight layer; the last entry is the weight count."""
+        offsets = [0]
+        for fan_in, width in zip(self.layers[:-1], self.layers[1:]):
+            offsets.append(offsets[-1] + fan_in * width)
+        return tuple(offsets)
+
+    @property
+    def num_weights(self) -> int:
+        return self.weight_offsets[-1]
+
+    @property
+    def num_connections(self) -> int:
+        """Meta parameters: one per first-layer connection (paper section 5.1), else 0."""
+        return self.layers[0] * self.layers[1] if self.meta else 0
+
+    @property
+    def num_parameters(self) -> int:
+        return self.num_weights + self.num_connections
+
+    @property
+    def num_configurations(self) -> int:
+        return 1 << self.num_parameters
+
+    def weight_index(self, layer: int, neuron: int, source: int) -> int:
+        """Parameter index of the weight from ``source`` in layer ``layer`` into ``neuron`` of the next."""
+        return self.weight_offsets[layer] + neuron * self.layers[layer] + source
+
+    def connection_index(self, neuron: int, source: int) -> int:
+        """Parameter index of the meta bit for first-layer connection source -> neuron."""
+        if not self.meta:
+            raise ArchitectureError("this network has no connection bits; build it with meta=True")
+        return self.num_weights + neuron * self.layers[0] + source
+
+    def describe(self) -> str:
+        text = ",".join(str(n) for n in self.layers)
+        return f"[{text}]" + (" meta" if self.meta else "")
+
+    # --- configurations -------------------------------------------------------------
+
+    def decode(self, index: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Split a configuration index into (weights in {-1,+1}, connections in {0,1} or None)."""
+        index = int(index)
+        if not 0 <= index < self.num_configurations:
+            raise ValueError(f"configuration {index} is outside 0..{self.num_configurations - 1}")
+        bits = (index >> np.arange(self.num_parameters, dtype=np.uint64).astype(np.int64)) & 1
+        weights = np.where(bits[: self.num_weights] == 1, 1, -1).astype(np.int8)
+        connections = bits[self.num_weights :].astype(np.int8) if self.meta else None
+        return weights, connections
+
+    def encode(self, weights: Sequence[int] | np.ndarray, connections: Sequence[int] | np.ndarray | None = None) -> int:
+        """Inverse of :meth:`decode`: the configuration index of these parameters."""
+        weights = np.asarray(weights)
+        if weights.shape != (self.num_weights,) or not np.isin(weights, (-1, 1)).all():
+            raise ValueError(f"weights must be {self.num_weights} values in -1/+1")
+        bits = list((weights > 0).astype(int))
+        if self.meta:
+            if connections is None:
+                raise ValueError("a meta network needs connections")
+            conn = np.asarray(connections)
+            if conn.shape != (self.num_connections,) or not np.isin(conn, (0, 1)).all():
+                raise ValueError(f"connections must be {self.num_connections} values in 0/1")
+            bits += list(conn.astype(int))
+        elif connections is not None:
+            raise ValueError("connections given for a network without meta bits")
+        return sum(int(b) << j for j, b in enumerate(bits))
+
+    # --- classical forward pass -----------------------------------------------------
+
+    def forward(
+        self,
+        X: np.ndarray,
+        weights: np.ndarray,
+        connections: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Outputs in {-1,+1} of the network on points ``X`` (points x n0) for one configuration."""
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.num_inputs:
+            raise ArchitectureError(
+                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
+                f"make the first layer size equal the number of feature columns"
+            )
+        weights = np.asarray(weights)
+        activity = X.astype(np.int64)
+        for layer in range(self.num_layers):
+            fan_in, width = self.layers[layer], self.layers[layer + 1]
+            start = self.weight_offsets[layer]
+            W = weights[start : start + fan_in * width].reshape(width, fan_in).astype(np.int64)
+            products = activity[:, None, :] * W[None, :, :]  # points x neurons x inputs
+            plus = products > 0
+            if layer == 0 and self.meta:
+                if connections is None:
+                    raise ValueError("a meta network needs connections")
+                mask = np.asarray(connections).reshape(width, fan_in).astype(bool)
+                plus = plus & mask[None, :, :]
+            activity = np.where(plus.sum(axis=2) >= firing_threshold(fan_in), 1, -1)
+        return activity[:, 0].astype(np.int8)
+
+    def correct_bits_for(self, index: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per point, True where configuration ``index`` classifies it correctly."""
+        weights, connections = self.decode(index)
+        return self.forward(X, weights, connections) == np.asarray(y)
+
+    def batch_correct_counts(self, indices: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Number of correctly classified points for each configuration in ``indices`` (vectorised).
+
+        Works on the bits of the indices directly: each layer is a popcount of
+        XNOR products against the firing threshold, for all configurations at once.
+        """
+        indices = np.asarray(indices, dtype=np.int64)
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.num_inputs:
+            raise ArchitectureError(
+                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
+                f"make the first layer size equal the number of feature columns"
+            )
+        bits = [((indices >> j) & 1).astype(bool) for j in range(self.num_parameters)]
+        counts = np.zeros(indices.shape, dtype=np.int32)
+        for point, label in zip(X, np.asarray(y)):
+            activity: list[np.ndarray | bool] = [bool(v > 0) for v in point]
+            for layer in range(self.num_layers):
+                fan_in, width = self.layers[layer], self.layers[layer + 1]
+                threshold = firing_threshold(fan_in)
+                next_activity = []
+                for neuron in range(width):
+                    plus = np.zeros(indices.shape, dtype=np.int8)
+                    for source in range(fan_in):
+                        w = bits[self.weight_index(layer, neuron, source)]
+                        term = ~(activity[source] ^ w)  # x XNOR w: +1 when they agree
+                        if layer == 0 and self.meta:
+                            term = term & bits[self.connection_index(neuron, source)]
+                        plus += term
+                    next_activity.append(plus >= threshold)
+                activity = next_activity
+            counts += activity[0] == (label > 0)
+        return counts

@@ -1,0 +1,95 @@
+"""Datasets: the paper's problems and CSV validation with one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qbnn.data import Dataset, load_csv, paper_problem, parity_problem, sign
+from qbnn.errors import DataError
+
+
+
+def test_sign_of_zero_is_plus_one():
+    assert sign(np.array([-2, -1, 0, 1, 3])).tolist() == [-1, -1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_paper_problems_follow_their_equations(number):
+    data = paper_problem(number)
+    x1, x2, x3 = data.X.T.astype(int)
+    expected = np.sign(x3 * x1 + x2) if number == 1 else np.sign(x1 + x2 + x3)
+    expected = np.where(expected >= 0, 1, -1)
+    assert data.X.shape == (8, 3)
+    assert len({tuple(row) for row in data.X.tolist()}) == 8
+    assert data.y.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_paper_problems_match_reference_file(number, reference):
+    ref = reference[f"problem{number}"]
+    data = paper_problem(number)
+    assert data.X.tolist() == ref["X"]
+    assert data.y.tolist() == ref["y"]
+
+
+def test_parity_has_even_number_of_minus_ones():
+    data = parity_problem(3)
+    assert all(((row == -1).sum() % 2 == 0) == (label == 1) for row, label in zip(data.X, data.y))
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    return path
+
+
+def test_csv_with_zero_one_values_maps_zero_to_minus_one(tmp_path):
+    data = load_csv(write(tmp_path, "a,b,y\n0,1,1\n1,0,0\n"))
+    assert data.X.tolist() == [[-1, 1], [1, -1]]
+    assert data.y.tolist() == [1, -1]
+    assert data.feature_names == ("a", "b")
+
+
+def test_csv_with_plus_minus_values(tmp_path):
+    data = load_csv(write(tmp_path, "x1,x2,x3,y\n-1,1,-1,1\n+1,-1,1,-1\n"))
+    assert data.X.tolist() == [[-1, 1, -1], [1, -1, 1]]
+    assert data.y.tolist() == [1, -1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,label\n1,1,1\n", "column 'y' is missing; the last column must be the label 'y'"),
+        ("a,y,b\n1,1,1\n", "column 'y' must be the last column"),
+        ("a,b,y\n1,2,1\n", r"line 2, column 'b' has '2'; use only -1/\+1 or 0/1"),
+        ("a,b,y\n1,yes,1\n", r"line 2, column 'b' has 'yes'"),
+        ("", "file is empty"),
+        ("a,b,y\n", "header only, no data rows"),
+        ("a,a,y\n1,1,1\n", "duplicate column name 'a'"),
+        ("a,b,y\n1,1\n", "line 2 has 2 values but the header has 3 columns"),
+        ("y\n1\n", "no feature columns"),
+        ("a,b,y\n0,-1,1\n", "mix 0 and -1"),
+    ],
+)
+def test_bad_csv_gives_one_line_error(tmp_path, text, message):
+    with pytest.raises(DataError, match=message) as info:
+        load_csv(write(tmp_path, text))
+    assert "\n" not in str(info.value)
+    assert "data.csv" in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        load_csv(tmp_path / "nope.csv")
+
+
+def test_dataset_rejects_nan_and_other_values():
+    with pytest.raises(DataError, match="NaN"):
+        Dataset(np.array([[np.nan, 1.0]]), np.array([1]))
+    with pytest.raises(DataError, match="contain 3"):
+        Dataset(np.array([[3, 1]]), np.array([1]))
+    with pytest.raises(DataError, match="one label per point"):
+        Dataset(np.array([[1, 1]]), np.array([1, 1]))
