@@ -1,0 +1,68 @@
+"""The ``qbnn`` command: a thin layer over the library, one module per subcommand.
+
+``main(argv)`` is a plain function (testable without a subprocess); user
+mistakes print one line ``qbnn: error: ...`` and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.exceptions import TyperException
+
+from qbnn.cli.landscape import landscape_command
+from qbnn.errors import QbnnError
+
+app = typer.Typer(
+    name="qbnn",
+    help="Train and meta-train binary neural networks by quantum amplitude amplification (Fawaz et al., KDD 2019).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Train and meta-train binary neural networks by quantum amplitude amplification."""
+
+
+app.command("landscape")(landscape_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="qbnn", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except typer.Abort:
+        print("qbnn: aborted", file=sys.stderr)
+        return 130
+    except TyperException as exc:  # usage errors: bad option, missing value, bad choice
+        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+            print(exc.ctx.get_help())
+            return 0
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        ctx = getattr(exc, "ctx", None)
+        where = f"qbnn {ctx.info_name}" if ctx is not None and ctx.parent is not None else "qbnn"
+        if "\n" in message or not message:
+            message = "no subcommand given" if not message else message.splitlines()[0]
+        print(f"qbnn: error: {message} (see '{where} --help')", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2) or 2)
+    except QbnnError as exc:
+        print(f"qbnn: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qbnn: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

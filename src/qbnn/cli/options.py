@@ -1,0 +1,82 @@
+"""Options shared by the subcommands, and turning them into a problem (thin layer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+
+from qbnn.data import Dataset, load_csv, paper_problem
+from qbnn.errors import ArchitectureError, DataError
+from qbnn.network import Network, parse_layers
+
+__all__ = [
+    "ProblemOption",
+    "DataOption",
+    "LayersOption",
+    "MetaOption",
+    "JsonOption",
+    "ActivationOption",
+    "EngineOption",
+    "SeedOption",
+    "load_network_and_data",
+    "emit",
+    "console",
+]
+
+ProblemOption = Annotated[
+    Optional[int], typer.Option("--problem", help="The paper's problem 1 or 2 (default 1 when --data is absent).")
+]
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="CSV: header row, feature columns, then label column 'y'; values -1/+1 or 0/1."),
+]
+LayersOption = Annotated[
+    Optional[str], typer.Option("--layers", help="Layer sizes n0,...,1 (default 3,2,1); n0 = number of features.")
+]
+MetaOption = Annotated[bool, typer.Option("--meta", help="Also search first-layer connection bits (paper 5.1).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+ActivationOption = Annotated[
+    str, typer.Option("--activation", help="Sign circuit: 'paper' (OR of ANDs) or 'counter'.")
+]
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="Simulator: structured (exact, fast), aer (state vector), analytic (sin^2 law).")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the numpy Generator used for every measurement.")]
+
+console = Console(stderr=True)
+
+
+def load_network_and_data(
+    problem: int | None, data: Path | None, layers: str | None, meta: bool
+) -> tuple[Network, Dataset]:
+    """Resolve --problem/--data/--layers/--meta into a network and a dataset, refusing guesses."""
+    if problem is not None and data is not None:
+        raise DataError("give either --problem or --data, not both")
+    if data is not None:
+        dataset = load_csv(data)
+    else:
+        if problem not in (None, 1, 2):
+            raise DataError(f"--problem {problem} does not exist; the paper has problems 1 and 2")
+        dataset = paper_problem(problem or 1)
+    sizes = parse_layers(layers) if layers is not None else (3, 2, 1)
+    network = Network(sizes, meta=meta)
+    if dataset.num_features != network.num_inputs:
+        hint = ",".join(str(n) for n in (dataset.num_features, *sizes[1:]))
+        raise ArchitectureError(
+            f"{dataset.name} has {dataset.num_features} feature columns but --layers starts with "
+            f"{network.num_inputs}; pass --layers {hint}"
+        )
+    return network, dataset
+
+
+def emit(payload: dict[str, Any], as_json: bool, human: str | None = None) -> None:
+    """Print one JSON object (``--json``) or the human-readable text."""
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=None, separators=(", ", ": ")) + "\n")
+    else:
+        Console().print(human if human is not None else json.dumps(payload, indent=2), highlight=False)

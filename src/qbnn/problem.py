@@ -1,0 +1,144 @@
+"""What is searched: a network, its training data and the accuracy target.
+
+The *problem* in the problem -> strategy -> result pattern (STYLE.md):
+strategies and engines take a :class:`TrainingProblem`; iteration options
+belong to the strategy, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from qiskit import QuantumCircuit
+
+from qbnn.compile.grover import grover_iterate
+from qbnn.compile.qbnn import ACTIVATIONS, QBNNCircuit, compile_qbnn
+from qbnn.data import Dataset, paper_problem
+from qbnn.errors import ArchitectureError, DataError
+from qbnn.landscape import Landscape, check_compatible, compute_landscape
+from qbnn.network import Network
+
+__all__ = ["TrainingProblem", "resolve_target"]
+
+
+def resolve_target(points: int, min_correct: int | None = None, min_accuracy: float | None = None) -> int:
+    """The number of correct points a configuration needs: --min-correct C or --min-accuracy A (default all)."""
+    if min_correct is not None and min_accuracy is not None:
+        raise DataError("give either --min-correct or --min-accuracy, not both")
+    if min_accuracy is not None:
+        if not 0.0 <= float(min_accuracy) <= 1.0:
+            raise DataError(f"--min-accuracy {min_accuracy} is outside 0..1; give a fraction such as 0.75")
+        return int(np.ceil(float(min_accuracy) * points - 1e-9))
+    if min_correct is None:
+        return points
+    if not 0 <= int(min_correct) <= points:
+        raise DataError(f"--min-correct {min_correct} is outside 0..{points} (the number of training points)")
+    return int(min_correct)
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingProblem:
+    """Find a configuration of ``network`` that classifies at least ``min_correct`` points of ``data``.
+
+    >>> problem = TrainingProblem.paper(1)
+    >>> problem.target, problem.num_parameters, problem.num_solutions
+    (8, 8, 8)
+    """
+
+    network: Network
+    data: Dataset
+    min_correct: int | None = None
+    activation: str = "paper"
+    exclude: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        check_compatible(self.network, self.data)
+        if self.activation not in ACTIVATIONS:
+            raise ArchitectureError(
+                f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            )
+        object.__setattr__(self, "min_correct", resolve_target(self.data.num_points, self.min_correct))
+        excluded = tuple(sorted({int(e) for e in self.exclude}))
+        for e in excluded:
+            if not 0 <= e < self.network.num_configurations:
+                raise DataError(
+                    f"--exclude {e} is not a configuration index; use 0..{self.network.num_configurations - 1}"
+                )
+        object.__setattr__(self, "exclude", excluded)
+
+    @classmethod
+    def paper(cls, number: int, meta: bool = False, **kwargs) -> TrainingProblem:
+        """Problem 1 or 2 of the paper on the [3, 2, 1] network (section 4.2, 5.1 with ``meta``)."""
+        return cls(Network((3, 2, 1), meta=meta), paper_problem(number), **kwargs)
+
+    @property
+    def target(self) -> int:
+        assert self.min_correct is not None
+        return self.min_correct
+
+    @property
+    def num_parameters(self) -> int:
+        return self.network.num_parameters
+
+    @property
+    def num_configurations(self) -> int:
+        return self.network.num_configurations
+
+    @property
+    def uses_paper_oracle(self) -> bool:
+        """True when S_chi is the paper's multi-controlled Z (100% target, nothing excluded)."""
+        return self.target == self.data.num_points and not self.exclude
+
+    # --- classical truth ------------------------------------------------------------
+
+    @cached_property
+    def landscape(self) -> Landscape:
+        return compute_landscape(self.network, self.data)
+
+    @cached_property
+    def good_mask(self) -> np.ndarray:
+        """Per configuration: is it a solution (meets the target and is not excluded)?"""
+        mask = self.landscape.good_mask(self.target).copy()
+        if self.exclude:
+            mask[list(self.exclude)] = False
+        mask.setflags(write=False)
+        return mask
+
+    @property
+    def num_solutions(self) -> int:
+        return int(np.count_nonzero(self.good_mask))
+
+    def correct_count(self, index: int) -> int:
+        """Classical check of one configuration: how many points it classifies correctly."""
+        return int(self.network.correct_bits_for(index, self.data.X, self.data.y).sum())
+
+    def is_good(self, index: int) -> bool:
+        return self.correct_count(index) >= self.target and int(index) not in self.exclude
+
+    # --- circuits -------------------------------------------------------------------
+
+    @cached_property
+    def qbnn(self) -> QBNNCircuit:
+        """U, with whatever work registers the oracle needs."""
+        base = compile_qbnn(self.network, self.data, activation=self.activation)
+        if self.uses_paper_oracle:
+            return base
+        from qbnn.compile.threshold import with_threshold_workspace
+
+        return with_threshold_workspace(base, self.target)
+
+    @cached_property
+    def oracle(self) -> QuantumCircuit | None:
+        """S_chi: None for the paper's oracle, else the threshold/exclusion marking oracle."""
+        if self.uses_paper_oracle:
+            return None
+        from qbnn.compile.threshold import marking_oracle
+
+        return marking_oracle(self.qbnn, min_correct=self.target, exclude=self.exclude)
+
+    @cached_property
+    def grover_iterate(self) -> QuantumCircuit:
+        """Q = -U S_0 U^-1 S_chi for this problem."""
+        return grover_iterate(self.qbnn, self.oracle)
