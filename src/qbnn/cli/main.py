@@ -11,6 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
+from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.errors import QbnnError
 
@@ -31,6 +32,8 @@ def _root() -> None:
 
 
 app.command("landscape")(landscape_command)
+app.command("circuit")(circuit_command)
+app.command("resources")(resources_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,4 +79,4 @@ def emit(payload: dict[str, Any], as_json: bool, human: str | None = None) -> No
     if as_json:
         sys.stdout.write(json.dumps(payload, indent=None, separators=(", ", ": ")) + "\n")
     else:
-        Console().print(human if human is not None else json.dumps(payload, indent=2), highlight=False)
+        Console(soft_wrap=True).print(human if human is not None else json.dumps(payload, indent=2), highlight=False, markup=False)

@@ -27,7 +27,7 @@ def multi_controlled_z(circuit: QuantumCircuit, qubits: Sequence[int]) -> None:
     elif len(qubits) == 3:
         circuit.ccz(*qubits)
     else:
-        circuit.append(ZGate().control(len(qubits) - 1), qubits)
+        circuit.append(ZGate().control(len(qubits) - 1, annotated=False), qubits)
 
 
 def accuracy_oracle(template: QuantumCircuit, accuracy_qubits: Sequence[int]) -> QuantumCircuit:

@@ -1,0 +1,111 @@
+"""``qbnn circuit`` and ``qbnn resources``: export the QBNN circuits and count what they cost."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.errors import QbnnError
+from qbnn.problem import TrainingProblem
+from qbnn.resources import problem_resources
+
+
+class CircuitFormat(str, Enum):
+    qasm3 = "qasm3"
+    text = "text"
+    png = "png"
+
+
+class CircuitPart(str, Enum):
+    U = "U"
+    Q = "Q"
+
+
+def circuit_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    activation: ActivationOption = "paper",
+    format: Annotated[CircuitFormat, typer.Option("--format", help="qasm3, text or png.")] = CircuitFormat.qasm3,
+    part: Annotated[CircuitPart, typer.Option("--part", help="U (the QBNN) or Q (one Grover iterate).")] = CircuitPart.U,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of stdout (required for png).")] = None,
+) -> None:
+    """Export the QBNN circuit U (or the Grover iterate Q) as OpenQASM 3, text or a PNG drawing.
+
+    Example: qbnn circuit --problem 1 --format qasm3 --out qbnn.qasm
+    """
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    training = TrainingProblem(network, dataset, activation=activation)
+    circuit = training.qbnn.circuit if part is CircuitPart.U else training.grover_iterate
+    if format is CircuitFormat.png:
+        if out is None:
+            raise QbnnError("--format png needs --out FILE.png")
+        figure = circuit.draw(output="mpl", fold=60)
+        figure.savefig(out, dpi=80, bbox_inches="tight")
+        typer.echo(f"wrote {out}")
+        return
+    if format is CircuitFormat.qasm3:
+        from qiskit import qasm3
+
+        text = qasm3.dumps(circuit.decompose(reps=1) if part is CircuitPart.Q else circuit)
+    else:
+        text = str(circuit.draw(output="text", fold=-1))
+    if out is None:
+        typer.echo(text)
+    else:
+        try:
+            Path(out).write_text(text + "\n")
+        except OSError as exc:
+            raise QbnnError(f"cannot write {out}: {exc.strerror}; check the directory exists") from None
+        typer.echo(f"wrote {out}")
+
+
+def resources_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    activation: ActivationOption = "paper",
+    json_output: JsonOption = False,
+) -> None:
+    """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
+
+    Example: qbnn resources --problem 1 --meta --json
+    """
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    training = TrainingProblem(network, dataset, activation=activation)
+    counts = problem_resources(training)
+    payload = {
+        "network": list(network.layers),
+        "meta": network.meta,
+        "activation": activation,
+        "qubits": counts["U"].qubits,
+        "parameter_qubits": network.num_parameters,
+        "gates": counts["U"].gates,
+        "depth": counts["U"].depth,
+        "transpiled": {"basis": ["cx", "u"], "gates": counts["U"].transpiled_gates, "depth": counts["U"].transpiled_depth},
+        "grover_iterate": counts["grover_iterate"].to_json(),
+        "U": counts["U"].to_json(),
+    }
+    lines = [f"{network.describe()} on {dataset.name}: {payload['qubits']} qubits ({network.num_parameters} parameters)"]
+    for name, res in counts.items():
+        lines.append(
+            f"{name:>15}: {res.size} gates, depth {res.depth}; in CX+U: {res.transpiled_size} gates "
+            f"({res.transpiled_gates.get('cx', 0)} CX), depth {res.transpiled_depth}"
+        )
+        lines.append("                 " + ", ".join(f"{k} {v}" for k, v in res.gates.items()))
+    emit(payload, json_output, "\n".join(lines))

@@ -1,0 +1,123 @@
+"""Resource counts of the QBNN circuits, two ways: walking the circuit and in closed form.
+
+Qiskit counts what was built (qubits, gates by name, depth) and what it
+becomes after transpiling to CX + U; :func:`closed_form_profile` derives the
+same gate profile from the architecture and data alone, and the tests hold
+the two equal (STYLE.md convention 7).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from math import comb
+
+from qiskit import QuantumCircuit, transpile
+from qiskit.circuit import ControlledGate
+
+from qbnn.network import firing_threshold
+from qbnn.problem import TrainingProblem
+
+__all__ = ["CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile"]
+
+TRANSPILE_BASIS = ("cx", "u")
+
+
+@dataclass(frozen=True)
+class CircuitResources:
+    """Qubits, gates by name and depth of one circuit, as built and after transpiling to CX + U."""
+
+    qubits: int
+    gates: dict[str, int]
+    size: int
+    depth: int
+    transpiled_gates: dict[str, int]
+    transpiled_size: int
+    transpiled_depth: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def count_resources(circuit: QuantumCircuit, *, transpiled: bool = True) -> CircuitResources:
+    """Count ``circuit`` as built and (``transpiled``) after ``transpile(basis_gates=[cx, u], optimization_level=0)``."""
+    gates = {name: int(n) for name, n in sorted(circuit.count_ops().items())}
+    if transpiled:
+        low = transpile(circuit, basis_gates=list(TRANSPILE_BASIS), optimization_level=0)
+        low_gates = {name: int(n) for name, n in sorted(low.count_ops().items())}
+        low_size, low_depth = low.size(), low.depth()
+    else:
+        low_gates, low_size, low_depth = {}, 0, 0
+    return CircuitResources(circuit.num_qubits, gates, circuit.size(), circuit.depth(), low_gates, low_size, low_depth)
+
+
+def problem_resources(problem: TrainingProblem, *, transpiled: bool = True) -> dict[str, CircuitResources]:
+    """Resources of U (the QBNN with its H layer) and of one Grover iterate Q."""
+    return {
+        "U": count_resources(problem.qbnn.circuit, transpiled=transpiled),
+        "grover_iterate": count_resources(problem.grover_iterate, transpiled=transpiled),
+    }
+
+
+def gate_profile(circuit: QuantumCircuit) -> Counter:
+    """Gates keyed by (base gate, number of controls): independent of Qiskit's naming of open controls."""
+    profile: Counter = Counter()
+    for instruction in circuit.data:
+        op = instruction.operation
+        if isinstance(op, ControlledGate):
+            profile[(op.base_gate.name, op.num_ctrl_qubits)] += 1
+        elif op.name == "barrier":
+            continue
+        else:
+            profile[(op.name, 0)] += 1
+    return profile
+
+
+def _x(controls: int) -> tuple[str, int]:
+    return ("x", controls)
+
+
+def _paper_activation_profile(num_inputs: int, gated: bool) -> Counter:
+    """Closed form of :func:`qbnn.compile.neurons.paper_activation` (binomial in N)."""
+    k = firing_threshold(num_inputs)
+    subsets = comb(num_inputs, k)
+    per_and = k * (2 if gated else 1)
+    if subsets == 1:
+        return Counter({_x(per_and): 1})
+    if not gated and k == 1:
+        profile = Counter({_x(0): 1})
+        profile[_x(num_inputs)] += 1
+        return profile
+    profile = Counter({_x(per_and): 2 * subsets})
+    profile[_x(0)] += 1
+    profile[_x(subsets)] += 1  # may share a key with the ANDs
+    return profile
+
+
+def closed_form_profile(problem: TrainingProblem, *, iterate: bool = False) -> Counter:
+    """Gate profile of U (or of Q with ``iterate``) from the architecture and data, for the paper activation."""
+    if problem.activation != "paper" or not problem.uses_paper_oracle:
+        raise ValueError("the closed form covers the paper activation and oracle only")
+    network, data = problem.network, problem.data
+    layers = network.layers
+    per_point: Counter = Counter()
+    last = network.num_layers - 1
+    for layer in range(network.num_layers):
+        gated = layer == 0 and network.meta
+        block = Counter({_x(1): 2 * layers[layer]}) + _paper_activation_profile(layers[layer], gated)
+        times = layers[layer + 1] * (1 if layer == last else 2)
+        for _ in range(times):
+            per_point += block
+    profile: Counter = Counter({("h", 0): network.num_parameters})
+    for t in range(data.num_points):
+        profile += per_point
+        profile[_x(0)] += 2 * int((data.X[t] > 0).sum()) + int(data.y[t] < 0)
+    if not iterate:
+        return profile
+    n = problem.qbnn.num_qubits
+    m = data.num_points
+    q = profile + profile
+    q[_x(0)] += 2 * n
+    q[("z", n - 1)] += 1
+    q[("z", m - 1)] += 1
+    return q
