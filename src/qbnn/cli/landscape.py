@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
+import typer
+
 from qbnn.cli.options import DataOption, JsonOption, LayersOption, MetaOption, ProblemOption, emit, load_network_and_data
 from qbnn.landscape import compute_landscape
+
+WorkersOption = Annotated[
+    Optional[int], typer.Option("--workers", help="Split the work over a local Dask cluster of N worker processes.")
+]
+SchedulerOption = Annotated[
+    Optional[str],
+    typer.Option("--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786 (or $QBNN_SCHEDULER)."),
+]
 
 
 def landscape_command(
@@ -11,14 +23,23 @@ def landscape_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Count correct points for all 2^p configurations (exact, vectorised).
+    """Count correct points for all 2^p configurations (exact, vectorised; Dask with --workers).
 
     Example: qbnn landscape --problem 2 --meta --json
     """
     network, dataset = load_network_and_data(problem, data, layers, meta)
-    summary = compute_landscape(network, dataset).summary()
+    if workers is None and scheduler is None:
+        summary = compute_landscape(network, dataset).summary()
+    else:
+        from qbnn.distributed import dask_client, distributed_landscape_summary
+        from qbnn.progress import progress_bar
+
+        with dask_client(workers, scheduler) as client, progress_bar("landscape chunks", enabled=not json_output) as tick:
+            summary = distributed_landscape_summary(network, dataset, client, progress=tick).to_json()
     lines = [
         f"network {network.describe()} on {dataset.name}",
         f"parameters     {summary['parameters']}",

@@ -11,6 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
+from qbnn.cli.amplify import amplify_command
 from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.errors import QbnnError
@@ -34,6 +35,7 @@ def _root() -> None:
 app.command("landscape")(landscape_command)
 app.command("circuit")(circuit_command)
 app.command("resources")(resources_command)
+app.command("amplify")(amplify_command)
 
 
 def main(argv: list[str] | None = None) -> int:

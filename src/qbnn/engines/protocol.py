@@ -46,6 +46,9 @@ class Amplification(ABC):
     def _compute_distribution(self, k: int) -> np.ndarray:
         """Exact probabilities over the 2^p configurations after U Q^k (sums to 1)."""
 
+    def prefetch(self, ks) -> None:
+        """Compute several k at once where the engine can share work (default: nothing to share)."""
+
     def distribution(self, k: int) -> np.ndarray:
         """Exact probability of measuring each configuration after k Grover iterations."""
         if k < 0:

@@ -1,0 +1,86 @@
+"""``qbnn amplify``: exact success probability after k Grover iterations, beside the sin^2 law."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.amplitude import success_probability
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    EngineOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.engines.registry import get_engine
+from qbnn.errors import QbnnError
+from qbnn.problem import TrainingProblem, resolve_target
+
+MAX_K = 10_000
+
+
+def parse_k_range(text: str) -> list[int]:
+    """``"0-12"``, ``"4"`` or ``"0,2,4"`` -> sorted distinct iteration counts."""
+    values: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                lo, hi = (int(v) for v in part.split("-", 1))
+                if hi < lo:
+                    raise ValueError
+                values.update(range(lo, hi + 1))
+            else:
+                values.add(int(part))
+    except ValueError:
+        raise QbnnError(f"--k {text!r} is not a range; write e.g. 0-12, 4 or 0,2,4 (k >= 0)") from None
+    if any(k < 0 for k in values) or max(values) > MAX_K:
+        raise QbnnError(f"--k {text!r} must lie in 0..{MAX_K}")
+    return sorted(values)
+
+
+def amplify_command(
+    k: Annotated[str, typer.Option("--k", help="Iterations: a range 0-12, one value, or a list 0,2,4.")] = "0-12",
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    engine: EngineOption = "structured",
+    activation: ActivationOption = "paper",
+    min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
+    min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Target: accuracy >= A.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Exact probability that measuring after U Q^k gives a solution, for each k.
+
+    Example: qbnn amplify --problem 1 --k 0-12 --json
+    """
+    ks = parse_k_range(k)
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    target = resolve_target(dataset.num_points, min_correct, min_accuracy)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+    amplification = get_engine(engine).prepare(training)
+    amplification.prefetch(ks)
+    probabilities = [amplification.success_probability(kk) for kk in ks]
+    m, total = training.num_solutions, training.num_configurations
+    theory = [success_probability(m, total, kk) for kk in ks]
+    payload = {
+        "network": list(network.layers),
+        "meta": network.meta,
+        "engine": engine,
+        "solutions": m,
+        "configurations": total,
+        "target": target,
+        "k": ks,
+        "success_probability": probabilities,
+        "theory": theory,
+    }
+    lines = [f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}", "   k  exact            sin^2((2k+1)theta)"]
+    lines += [f"{kk:>4}  {p:.12f}   {t:.12f}" for kk, p, t in zip(ks, probabilities, theory)]
+    emit(payload, json_output, "\n".join(lines))

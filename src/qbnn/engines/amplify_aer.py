@@ -1,0 +1,89 @@
+"""Engine ``aer``: the reference — Qiskit Aer's state-vector method on the full circuit U Q^k.
+
+It simulates all n qubits (2^n complex amplitudes), so it is slow and
+memory-hungry, but it is an independent, general simulator: the structured
+engine is checked against it. Qiskit Aer is an optional extra (``qbnn[aer]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qbnn.engines.protocol import Amplification
+from qbnn.errors import EngineUnavailableError, ResourceLimitError
+from qbnn.memory import available_memory_bytes, format_bytes
+
+if TYPE_CHECKING:
+    from qbnn.problem import TrainingProblem
+
+__all__ = ["AerEngine", "AerAmplification", "load_aer_simulator"]
+
+
+def load_aer_simulator():
+    """Qiskit Aer's statevector simulator, or a one-line error saying how to install it."""
+    try:
+        from qiskit_aer import AerSimulator
+    except ImportError:
+        raise EngineUnavailableError(
+            "--engine aer needs Qiskit Aer, which is not installed; run: pip install 'qbnn[aer]' "
+            "(or use --engine structured)"
+        ) from None
+    return AerSimulator(method="statevector")
+
+
+class AerAmplification(Amplification):
+    engine_name = "aer"
+
+    def __init__(self, problem: TrainingProblem, max_memory_bytes: int | None = None) -> None:
+        super().__init__(problem)
+        n = problem.qbnn.num_qubits
+        need = (1 << n) * 16
+        limit = available_memory_bytes() if max_memory_bytes is None else max_memory_bytes
+        if need > limit:
+            raise ResourceLimitError(
+                f"Aer's state vector for {n} qubits needs {format_bytes(need)} but only {format_bytes(limit)} "
+                "is available; use --engine structured (it needs 2^p amplitudes, p = parameter qubits)"
+            )
+        self._simulator = load_aer_simulator()
+
+    def prefetch(self, ks: Iterable[int]) -> None:
+        """Run U Q^max(ks) once, saving the parameter marginal after each requested k."""
+        from qiskit import transpile
+
+        wanted = sorted({int(k) for k in ks if int(k) not in self._cache})
+        if not wanted:
+            return
+        qbnn = self.problem.qbnn
+        params = qbnn.parameter_qubits
+        circuit = qbnn.circuit.copy()
+        q = self.problem.grover_iterate
+        for k in range(wanted[-1] + 1):
+            if k > 0:
+                circuit.compose(q, inplace=True)
+            if k in wanted:
+                circuit.save_probabilities(params, label=f"k{k}")
+        compiled = transpile(circuit, self._simulator, optimization_level=0)
+        data = self._simulator.run(compiled, shots=1).result().data(0)
+        for k in wanted:
+            dist = np.asarray(data[f"k{k}"], dtype=np.float64)
+            dist.setflags(write=False)
+            self._cache[k] = dist
+
+    def _compute_distribution(self, k: int) -> np.ndarray:
+        self.prefetch([k])
+        return self._cache[k]
+
+
+class AerEngine:
+    """Engine ``aer``: Qiskit Aer statevector on the whole circuit (reference, slow)."""
+
+    name = "aer"
+
+    def __init__(self, max_memory_bytes: int | None = None) -> None:
+        self.max_memory_bytes = max_memory_bytes
+
+    def prepare(self, problem: TrainingProblem) -> AerAmplification:
+        return AerAmplification(problem, self.max_memory_bytes)

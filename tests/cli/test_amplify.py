@@ -1,0 +1,38 @@
+"""`qbnn amplify`: k ranges, the JSON contract and the sin^2 law (analytic engine here;
+the structured and Aer engines are checked in tests/engines)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from qbnn.cli.amplify import parse_k_range
+from qbnn.cli.main import main
+from qbnn.errors import QbnnError
+
+
+def test_parse_k_range():
+    assert parse_k_range("0-3") == [0, 1, 2, 3]
+    assert parse_k_range("4") == [4]
+    assert parse_k_range("5,1,1-2") == [1, 2, 5]
+    for bad in ("a", "3-1", "-2", ""):
+        with pytest.raises(QbnnError, match="--k"):
+            parse_k_range(bad)
+
+
+def test_amplify_json_analytic(capsys):
+    assert main(["amplify", "--problem", "2", "--k", "0-6", "--engine", "analytic", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["k"] == list(range(7)) and out["solutions"] == 4
+    theta = math.asin(math.sqrt(4 / 256))
+    for k, p, t in zip(out["k"], out["success_probability"], out["theory"]):
+        assert t == pytest.approx(math.sin((2 * k + 1) * theta) ** 2, abs=1e-15)
+        assert p == pytest.approx(t, abs=1e-12)
+
+
+def test_unknown_engine_is_one_line(capsys):
+    assert main(["amplify", "--engine", "gpu"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown engine 'gpu'" in err
