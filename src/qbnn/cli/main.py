@@ -12,6 +12,7 @@ import typer
 from typer.exceptions import TyperException
 
 from qbnn.cli.amplify import amplify_command
+from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.errors import QbnnError
@@ -36,6 +37,7 @@ app.command("landscape")(landscape_command)
 app.command("circuit")(circuit_command)
 app.command("resources")(resources_command)
 app.command("amplify")(amplify_command)
+app.command("count")(count_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,58 @@
+"""``qbnn count``: estimate the number of solutions by amplitude estimation, without knowing it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    EngineOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    SeedOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.counting import estimate_solutions
+from qbnn.engines.registry import get_engine
+from qbnn.errors import QbnnError
+from qbnn.problem import TrainingProblem, resolve_target
+
+
+def count_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    seed: SeedOption = 0,
+    shots: Annotated[int, typer.Option("--shots", help="Measurements per k of the schedule 0, 1, 2, 4, ...")] = 100,
+    engine: EngineOption = "structured",
+    activation: ActivationOption = "paper",
+    min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Count configurations with >= C correct points.")] = None,
+    min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Count configurations with accuracy >= A.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Estimate M (solutions) by maximum-likelihood amplitude estimation, with a 95% interval.
+
+    Example: qbnn count --problem 2 --meta --seed 3 --json
+    """
+    if shots < 1:
+        raise QbnnError(f"--shots {shots} must be at least 1")
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    target = resolve_target(dataset.num_points, min_correct, min_accuracy)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+    amplification = get_engine(engine).prepare(training)
+    result = estimate_solutions(amplification, shots=shots, seed=seed)
+    payload = {"engine": engine, "target": target, **result.to_json()}
+    lo, hi = result.interval
+    human = (
+        f"{network.describe()} on {dataset.name}: about {result.solutions:.2f} solutions of {result.configurations} "
+        f"(95% interval {lo:.2f}..{hi:.2f}); {result.oracle_calls} oracle calls; "
+        f"optimal k for training: {result.optimal_k}"
+    )
+    emit(payload, json_output, human)

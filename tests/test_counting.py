@@ -1,0 +1,61 @@
+"""MLAE counting: estimates near the truth, intervals that cover it at their stated rate."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from qbnn.amplitude import optimal_iterations, success_probability
+from qbnn.cli.main import main
+from qbnn.counting import default_schedule, estimate_solutions
+from qbnn.engines.analytic import AnalyticEngine
+from qbnn.problem import TrainingProblem
+
+
+def test_default_schedule_is_exponential_up_to_sqrt_n():
+    assert default_schedule(256) == [0, 1, 2, 4, 8]
+    assert default_schedule(16384)[-1] <= math.pi / 4 * 128 < 2 * default_schedule(16384)[-1]
+
+
+@pytest.mark.parametrize(("problem", "meta"), [(1, False), (2, False), (1, True), (2, True)])
+def test_interval_coverage_matches_confidence(problem, meta):
+    amp = AnalyticEngine().prepare(TrainingProblem.paper(problem, meta=meta))
+    truth = amp.problem.num_solutions
+    runs = 120
+    covered = sum(
+        r.interval[0] <= truth <= r.interval[1] for r in (estimate_solutions(amp, seed=s) for s in range(runs))
+    )
+    # 95% nominal; a binomial(120, 0.95) falls below 0.85*120 with probability < 1e-4
+    assert covered >= 0.85 * runs
+
+
+def test_estimate_is_deterministic_and_counts_oracle_calls():
+    amp = AnalyticEngine().prepare(TrainingProblem.paper(2))
+    a, b = estimate_solutions(amp, seed=7), estimate_solutions(amp, seed=7)
+    assert a == b
+    assert a.oracle_calls == sum(a.shots * (k + 1) for k in a.schedule)
+    assert a.optimal_k == optimal_iterations(a.solutions_rounded, 256)
+
+
+def test_hits_follow_the_sin2_law():
+    amp = AnalyticEngine().prepare(TrainingProblem.paper(1))
+    result = estimate_solutions(amp, seed=3, shots=2000, schedule=[0, 1, 3])
+    for k, hits in zip(result.schedule, result.hits):
+        p = success_probability(8, 256, k)
+        assert abs(hits / 2000 - p) <= 5 * np.sqrt(p * (1 - p) / 2000) + 1e-9
+
+
+def test_count_cli_json(capsys):
+    assert main(["count", "--problem", "1", "--engine", "analytic", "--seed", "4", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["configurations"] == 256 and out["confidence"] == 0.95
+    assert out["interval"][0] <= out["solutions"] <= out["interval"][1]
+    assert out["oracle_calls"] > 0 and out["seed"] == 4
+
+
+def test_count_cli_rejects_zero_shots(capsys):
+    assert main(["count", "--shots", "0"]) == 2
+    assert "--shots 0 must be at least 1" in capsys.readouterr().err
