@@ -1,0 +1,59 @@
+"""Minibatch iterates: exact parameter amplitudes equal a classical Grover recursion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from qiskit.quantum_info import Statevector
+
+from qbnn.compile.minibatch import compile_minibatch, split_batches
+from qbnn.data import Dataset
+from qbnn.errors import DataError
+from qbnn.network import Network
+
+
+def classical_minibatch_probabilities(network, data, batch_size, steps):
+    """Grover with a per-step phase oracle, on 2^p real amplitudes: a <- 2 mean(O a) - O a."""
+    configs = np.arange(network.num_configurations)
+    fits = []
+    for batch in split_batches(data.num_points, batch_size):
+        correct = network.batch_correct_counts(configs, data.X[batch], data.y[batch])
+        fits.append(correct == len(batch))
+    a = np.full(configs.size, 1 / np.sqrt(configs.size))
+    history = [a**2]
+    for step in range(steps):
+        a = np.where(fits[step % len(fits)], -a, a)
+        a = 2 * a.mean() - a
+        history.append(a**2)
+    return history
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), batch_size=st.integers(1, 4), layers=st.sampled_from([(3, 1), (2, 1), (2, 2, 1)]))
+def test_circuit_matches_classical_recursion(seed, batch_size, layers):
+    rng = np.random.default_rng(seed)
+    network = Network(layers)
+    data = Dataset(rng.choice([-1, 1], size=(4, layers[0])), rng.choice([-1, 1], size=4))
+    circuits = compile_minibatch(network, data, batch_size)
+    expected = classical_minibatch_probabilities(network, data, batch_size, steps=3)
+    state = Statevector(circuits.preparation)
+    for step in range(4):
+        probs = state.probabilities(circuits.parameter_qubits)
+        np.testing.assert_allclose(probs, expected[step], atol=1e-10)
+        state = state.evolve(circuits.iterate_for_step(step))
+
+
+def test_batches_save_accuracy_qubits():
+    rng = np.random.default_rng(0)
+    data = Dataset(rng.choice([-1, 1], size=(6, 3)), rng.choice([-1, 1], size=6))
+    full = compile_minibatch(Network((3, 1)), data, 6)
+    half = compile_minibatch(Network((3, 1)), data, 2)
+    assert full.num_qubits - half.num_qubits == 4
+    assert len(half.iterates) == 3 and half.iterate_for_step(4) is half.iterates[1]
+
+
+def test_bad_batch_size():
+    with pytest.raises(DataError, match="--batch-size 9 must be between 1 and the 8 training points"):
+        split_batches(8, 9)
