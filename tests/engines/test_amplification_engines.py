@@ -1,0 +1,76 @@
+"""The QBNN's Grover iterate run by each engine: the sin^2 law, Aer agreement, the reference file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qbnn.amplitude import success_probability
+from qbnn.engines.amplify_aer import AerEngine
+from qbnn.engines.registry import get_engine
+from qbnn.errors import QbnnError, ResourceLimitError
+from qbnn.problem import TrainingProblem
+
+CASES = [(1, False, 12), (2, False, 12), (1, True, 25), (2, True, 25)]
+
+
+@pytest.mark.parametrize(("problem", "meta", "kmax"), CASES)
+def test_structured_follows_the_sin2_law(problem, meta, kmax):
+    training = TrainingProblem.paper(problem, meta=meta)
+    amp = get_engine("structured").prepare(training)
+    m, n = training.num_solutions, training.num_configurations
+    for k in range(kmax + 1):
+        assert amp.success_probability(k) == pytest.approx(success_probability(m, n, k), abs=1e-12)
+        dist = amp.distribution(k)
+        assert dist.sum() == pytest.approx(1.0, abs=1e-12)
+        # amplitude amplification keeps probabilities uniform within the good and the bad set
+        assert np.ptp(dist[training.good_mask]) < 1e-12 and np.ptp(dist[~training.good_mask]) < 1e-12
+
+
+@pytest.mark.parametrize(("problem", "meta"), [(1, False), (2, False), (1, True), (2, True)])
+def test_structured_matches_reference_probabilities(reference, problem, meta):
+    ref = reference[f"problem{problem}" + ("_meta" if meta else "")]
+    amp = get_engine("structured").prepare(TrainingProblem.paper(problem, meta=meta))
+    for k, expected in enumerate(ref["success_probability_by_k"]):
+        assert amp.success_probability(k) == pytest.approx(expected, abs=1e-12)
+
+
+def test_structured_and_analytic_distributions_agree():
+    training = TrainingProblem.paper(2, meta=True)
+    structured = get_engine("structured").prepare(training)
+    analytic = get_engine("analytic").prepare(training)
+    for k in (0, 3, 8, 7, 1):  # also going back in k
+        np.testing.assert_allclose(structured.distribution(k), analytic.distribution(k), atol=1e-13)
+
+
+@pytest.mark.parametrize("problem", [1, 2])
+def test_grover_iterate_agrees_with_aer_for_k_up_to_4(problem):
+    training = TrainingProblem.paper(problem)
+    aer = AerEngine().prepare(training)
+    aer.prefetch(range(5))  # one Aer run of U Q^4, saving the marginal after every k
+    structured = get_engine("structured").prepare(training)
+    for k in range(5):
+        np.testing.assert_allclose(structured.distribution(k), aer.distribution(k), atol=1e-9)
+
+
+def test_aer_refuses_a_state_vector_that_does_not_fit():
+    with pytest.raises(ResourceLimitError, match=r"Aer's state vector for 30 qubits needs 16\.0 GiB.*--engine structured"):
+        AerEngine(max_memory_bytes=1 << 30).prepare(TrainingProblem.paper(1, meta=True))
+
+
+def test_structured_refuses_what_memory_cannot_hold():
+    with pytest.raises(ResourceLimitError, match="superposed qubits and need"):
+        get_engine("structured", max_memory_bytes=1 << 12).prepare(TrainingProblem.paper(1)).distribution(0)
+
+
+def test_sampling_is_deterministic_per_seed():
+    amp = get_engine("structured").prepare(TrainingProblem.paper(1))
+    a = amp.sample(4, np.random.default_rng(11), shots=50)
+    b = amp.sample(4, np.random.default_rng(11), shots=50)
+    assert np.array_equal(a, b)
+    assert np.mean(amp.problem.good_mask[a]) > 0.9
+
+
+def test_unknown_engine():
+    with pytest.raises(QbnnError, match="unknown engine 'gpu'; choose one of structured, aer, analytic"):
+        get_engine("gpu")
