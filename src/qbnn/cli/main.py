@@ -15,6 +15,7 @@ from qbnn.cli.amplify import amplify_command
 from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.landscape import landscape_command
+from qbnn.cli.train import train_command
 from qbnn.errors import QbnnError
 
 app = typer.Typer(
@@ -38,13 +39,14 @@ app.command("circuit")(circuit_command)
 app.command("resources")(resources_command)
 app.command("amplify")(amplify_command)
 app.command("count")(count_command)
+app.command("train")(train_command)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="qbnn", standalone_mode=False)
+        code = command.main(args=argv, prog_name="qbnn", standalone_mode=False)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0) or 0)
     except typer.Abort:
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qbnn: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0  # click returns typer.Exit's code in non-standalone mode
 
 
 def run() -> None:

@@ -1,0 +1,100 @@
+"""``qbnn train``: search weights (and, with --meta, connections) by amplitude amplification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    EngineOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    SeedOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.errors import QbnnError
+from qbnn.problem import TrainingProblem, resolve_target
+from qbnn.progress import progress_bar
+from qbnn.search import STRATEGY_NAMES, train
+from qbnn.structure import describe_configuration
+
+
+def parse_exclude(text: str | None) -> tuple[int, ...]:
+    """``"5,17"`` -> configuration indices to deselect."""
+    if not text:
+        return ()
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise QbnnError(f"--exclude {text!r} is not a comma-separated list of configuration indices, e.g. 5,17") from None
+
+
+def train_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    strategy: Annotated[
+        str, typer.Option("--strategy", help=f"Search strategy: {', '.join(STRATEGY_NAMES)}.")
+    ] = "paper",
+    k: Annotated[Optional[int], typer.Option("--k", help="Grover iterations per step (--strategy fixed).")] = None,
+    min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
+    min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Target: accuracy >= A.")] = None,
+    max_oracle_calls: Annotated[
+        Optional[int],
+        typer.Option("--max-oracle-calls", help="Budget of Grover iterations + measurements (default 20 sqrt(N) + 50)."),
+    ] = None,
+    exclude: Annotated[
+        Optional[str], typer.Option("--exclude", help="Configuration indices to deselect, e.g. an overfit found earlier: 5,17.")
+    ] = None,
+    seed: SeedOption = 0,
+    engine: EngineOption = "structured",
+    activation: ActivationOption = "paper",
+    draw: Annotated[Optional[Path], typer.Option("--draw", help="Also save a drawing of the learned network (PNG).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Train by amplitude amplification: measure after U Q^k, check classically, repeat per the strategy.
+
+    Example: qbnn train --problem 2 --meta --strategy bbht --seed 1
+    """
+    if strategy not in STRATEGY_NAMES:
+        raise QbnnError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_NAMES)}")
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    target = resolve_target(dataset.num_points, min_correct, min_accuracy)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, exclude=parse_exclude(exclude))
+    if draw is not None and draw.suffix.lower() != ".png":
+        raise QbnnError(f"--draw {draw} must name a .png file")
+    with progress_bar("oracle calls", enabled=not json_output) as tick:
+        result = train(
+            training, strategy, engine=engine, seed=seed, max_oracle_calls=max_oracle_calls, k=k, progress=tick
+        )
+    structure = None
+    if result.weights is not None:
+        structure = describe_configuration(network, result.weights, result.connections, dataset.feature_names)
+    if draw is not None and result.weights is not None:
+        from qbnn.plots import network_figure, save_figure
+
+        save_figure(
+            network_figure(network, result.weights, result.connections, f"{dataset.name}: {result.correct}/{result.points} correct"),
+            draw,
+        )
+    payload = result.to_json()
+    payload["structure"] = structure
+    status = "found" if result.success else "did not reach the target; best seen"
+    lines = [
+        f"{network.describe()} on {dataset.name}, strategy {strategy}, engine {result.engine}, seed {seed}",
+        f"{status}: configuration {result.index} with {result.correct}/{result.points} correct (target {target})",
+        f"steps {result.steps}, oracle calls {result.oracle_calls}, k per step {list(result.k_history)}",
+    ]
+    if structure:
+        lines += ["learned network (+ weight +1, - weight -1, . absent connection):", structure]
+    emit(payload, json_output, "\n".join(lines))
+    if not result.success and strategy != "best":
+        raise typer.Exit(1)  # like grep: nothing meeting the target was found (the best seen is still printed)

@@ -1,0 +1,62 @@
+"""`qbnn train`: the JSON contract, determinism, meta structure, drawing, budgets and errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qbnn.cli.main import main
+from qbnn.data import paper_problem
+from qbnn.network import Network
+
+
+def run_json(capsys, *args: str) -> tuple[int, dict]:
+    code = main(["train", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_train_meta_reports_a_classically_correct_structure(capsys, tmp_path):
+    code, out = run_json(capsys, "--problem", "2", "--meta", "--strategy", "bbht", "--seed", "4", "--draw", str(tmp_path / "net.png"))
+    assert code == 0 and out["success"] and out["correct"] == out["points"] == 8
+    network = Network((3, 2, 1), meta=True)
+    data = paper_problem(2)
+    weights, connections = np.array(out["parameters"]["weights"]), np.array(out["parameters"]["connections"])
+    assert np.array_equal(network.forward(data.X, weights, connections), data.y)
+    assert out["structure"].count("\n") == 2 and "layer 2 neuron 1" in out["structure"]
+    assert (tmp_path / "net.png").stat().st_size > 5000
+
+
+def test_same_seed_same_json(capsys):
+    _, a = run_json(capsys, "--problem", "1", "--strategy", "paper", "--seed", "9")
+    _, b = run_json(capsys, "--problem", "1", "--strategy", "paper", "--seed", "9")
+    assert a == b and a["oracle_calls"] == sum(k + 1 for k in a["k_history"])
+
+
+def test_failure_is_reported_with_exit_code_1(capsys, tmp_path):
+    csv = tmp_path / "parity.csv"
+    rows = ["x1,x2,x3,y"] + [
+        f"{a},{b},{c},{a * b * c}" for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)
+    ]
+    csv.write_text("\n".join(rows) + "\n")
+    code, out = run_json(capsys, "--data", str(csv), "--strategy", "bbht", "--max-oracle-calls", "40")
+    assert code == 1 and out["success"] is False and out["oracle_calls"] <= 40
+    assert out["parameters"]["weights"] is not None and out["correct"] < 8
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--strategy", "fixed"], "--strategy fixed needs --k K"),
+        (["--strategy", "greedy"], "unknown strategy 'greedy'"),
+        (["--exclude", "a,b"], "--exclude 'a,b' is not a comma-separated list"),
+        (["--exclude", "999"], "--exclude 999 is not a configuration index; use 0..255"),
+        (["--draw", "x.svg"], "--draw x.svg must name a .png file"),
+        (["--min-accuracy", "1.5"], "--min-accuracy 1.5 is outside 0..1"),
+    ],
+)
+def test_bad_options_give_one_line(capsys, args, message):
+    assert main(["train", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err

@@ -1,0 +1,155 @@
+"""Search strategies: determinism, classical truth of every reported solution, exact statistics."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from qbnn.amplitude import success_probability
+from qbnn.data import Dataset
+from qbnn.engines.registry import get_engine
+from qbnn.errors import QbnnError
+from qbnn.network import Network
+from qbnn.problem import TrainingProblem
+from qbnn.search import (
+    BBHT,
+    FixedK,
+    PaperSchedule,
+    default_budget,
+    paper_schedule_success_cdf,
+    train,
+)
+
+RUNS = 400
+
+
+def binomial_tolerance(p: float, runs: int, sigmas: float = 4.5) -> float:
+    """Half-width of a 4.5-sigma binomial interval (false alarm ~7e-6 per check), at least 1/runs."""
+    return sigmas * math.sqrt(max(p * (1 - p), 1.0 / runs) / runs) + 1.0 / runs
+
+
+@pytest.fixture(scope="module")
+def amplified():
+    """The structured engine prepared once per paper case, shared by many seeds."""
+    cache = {}
+
+    def get(number: int, meta: bool):
+        if (number, meta) not in cache:
+            problem = TrainingProblem.paper(number, meta=meta)
+            cache[number, meta] = (problem, get_engine("structured").prepare(problem))
+        return cache[number, meta]
+
+    return get
+
+
+@pytest.mark.parametrize("strategy", ["paper", "bbht"])
+@pytest.mark.parametrize(("number", "meta"), [(1, False), (2, False), (1, True), (2, True)])
+def test_every_reported_solution_classifies_every_point(amplified, strategy, number, meta):
+    problem, amp = amplified(number, meta)
+    for seed in range(25):
+        result = train(problem, strategy, engine=amp, seed=seed)
+        assert result.success
+        outputs = problem.network.forward(
+            problem.data.X, np.array(result.weights), None if result.connections is None else np.array(result.connections)
+        )
+        assert np.array_equal(outputs, problem.data.y)
+        assert result.correct == result.points == 8
+        assert (result.connections is not None) == meta
+        assert result.oracle_calls == sum(k + 1 for k in result.k_history)
+        assert result.steps == len(result.k_history)
+
+
+def test_same_seed_same_result_and_different_seeds_differ(amplified):
+    problem, amp = amplified(2, True)
+    runs = [train(problem, "bbht", engine=amp, seed=s) for s in (5, 5, 6)]
+    assert runs[0] == runs[1]
+    fresh = train(problem, "bbht", seed=5)  # a freshly prepared engine gives the same answer
+    assert fresh.to_json() == runs[0].to_json()
+    histories = {r.k_history for r in (train(problem, "bbht", engine=amp, seed=s) for s in range(10))}
+    assert len(histories) > 1
+
+
+@pytest.mark.parametrize(("number", "k"), [(1, 1), (1, 4), (2, 2), (2, 6)])
+def test_fixed_k_success_rate_matches_the_exact_probability(amplified, number, k):
+    problem, amp = amplified(number, False)
+    exact = success_probability(problem.num_solutions, problem.num_configurations, k)
+    wins = sum(train(problem, FixedK(k), engine=amp, seed=seed).success for seed in range(RUNS))
+    assert abs(wins / RUNS - exact) <= binomial_tolerance(exact, RUNS)
+
+
+@pytest.mark.parametrize(("number", "meta"), [(1, False), (2, False), (2, True)])
+def test_paper_schedule_cumulative_success_matches_its_exact_distribution(amplified, number, meta):
+    problem, amp = amplified(number, meta)
+    steps = np.array([train(problem, PaperSchedule(), engine=amp, seed=seed).steps for seed in range(RUNS)])
+    horizon = 25
+    exact = paper_schedule_success_cdf(amp.success_probability, horizon)
+    observed = (steps[None, :] <= np.arange(1, horizon + 1)[:, None]).mean(axis=1)
+    for t in range(horizon):
+        assert abs(observed[t] - exact[t]) <= binomial_tolerance(exact[t], RUNS), t
+
+
+def test_paper_schedule_cdf_formula_on_a_hand_case():
+    # p(0) = 0.5, p(1) = 1: step 1 succeeds w.p. 0.5; step 2 w.p. (0.5 + 1)/2 = 0.75
+    cdf = paper_schedule_success_cdf(lambda k: [0.5, 1.0][k], 2)
+    assert cdf == pytest.approx([0.5, 1 - 0.5 * 0.25])
+
+
+@pytest.mark.parametrize(("number", "first_step_over_90"), [(1, 6), (2, 7)])
+def test_paper_schedule_passes_90_percent_where_the_paper_says(amplified, number, first_step_over_90):
+    # the paper's "5 and 6 steps" count n, the top of the k range, which starts at 0: steps 6 and 7
+    problem, amp = amplified(number, False)
+    cdf = paper_schedule_success_cdf(amp.success_probability, 10)
+    assert cdf[first_step_over_90 - 1] > 0.9 > cdf[first_step_over_90 - 2]
+
+
+def test_bbht_schedule_grows_by_six_fifths_and_is_capped():
+    rng = np.random.default_rng(0)
+    ks = [k for _, k in zip(range(200), BBHT().schedule(rng, 256))]
+    assert max(ks) < 16  # k < m <= sqrt(256)
+    assert ks[0] == 0  # m = 1 at the first step
+    assert max(ks[:5]) <= 2  # m = 1, 1.2, 1.44, 1.73, 2.07 -> k < 3
+
+
+def test_no_perfect_configuration_stops_at_the_budget_with_the_best_seen():
+    X = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)])
+    parity = Dataset(X, np.prod(X, axis=1).astype(np.int8), name="parity3")
+    problem = TrainingProblem(Network((3, 2, 1)), parity)
+    assert problem.num_solutions == 0
+    for strategy in ("paper", "bbht"):
+        result = train(problem, strategy, seed=2, max_oracle_calls=60)
+        assert not result.success
+        assert result.oracle_calls <= 60
+        assert result.correct == problem.correct_count(result.index) <= problem.landscape.best_correct
+        # the best seen is the best of the candidates measured, which had several chances
+        assert result.correct >= 4
+
+
+def test_default_budget_is_enough_for_meta_bbht(amplified):
+    problem, amp = amplified(1, True)
+    assert default_budget(problem.num_configurations) == 20 * 128 + 50
+    assert all(train(problem, "bbht", engine=amp, seed=s).success for s in range(20))
+
+
+def test_bad_strategy_options_have_clear_errors():
+    problem = TrainingProblem.paper(1)
+    with pytest.raises(QbnnError, match="--strategy fixed needs --k K"):
+        train(problem, "fixed")
+    with pytest.raises(QbnnError, match="--k is only used by --strategy fixed"):
+        train(problem, "paper", k=3)
+    with pytest.raises(QbnnError, match="unknown strategy 'greedy'"):
+        train(problem, "greedy")
+    with pytest.raises(QbnnError, match="too small for one step with k = 7"):
+        train(problem, "fixed", k=7, max_oracle_calls=5)
+    with pytest.raises(QbnnError, match="must be at least 1"):
+        train(problem, "paper", max_oracle_calls=0)
+
+
+def test_result_json_has_the_documented_keys():
+    result = train(TrainingProblem.paper(2, meta=True), "bbht", seed=0)
+    payload = result.to_json()
+    for key in ("success", "parameters", "correct", "points", "accuracy", "steps", "oracle_calls", "k_history"):
+        assert key in payload
+    assert len(payload["parameters"]["weights"]) == 8 and len(payload["parameters"]["connections"]) == 6
+    assert payload["accuracy"] == 1.0
