@@ -146,7 +146,7 @@ def cumulative_success_figure(panels: Sequence[Mapping]) -> Figure:
     for ax, panel in zip(axes[0], panels):
         steps = np.asarray(panel["steps"])
         ax.step(steps, panel["quantum_runs"], where="post", color="#2166ac", lw=2, label=f"quantum, {panel['runs']} runs (paper schedule)")
-        ax.plot(steps, panel["quantum_exact"], ":", color="#2166ac", label="quantum, exact")
+        ax.step(steps, panel["quantum_exact"], ":", where="post", color="#2166ac", label="quantum, exact")
         ax.plot(steps, panel["classical_without"], "-", color="#d6604d", label="classical random search (exact)")
         ax.plot(steps, panel["classical_with"], "--", color="#d6604d", alpha=0.6, label="classical, with replacement")
         ax.axhline(0.9, color="black", lw=0.6, alpha=0.5)

@@ -15,6 +15,7 @@ from qbnn.cli.amplify import amplify_command
 from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.landscape import landscape_command
+from qbnn.cli.reproduce import reproduce_command
 from qbnn.cli.train import train_command
 from qbnn.errors import QbnnError
 
@@ -40,6 +41,7 @@ app.command("resources")(resources_command)
 app.command("amplify")(amplify_command)
 app.command("count")(count_command)
 app.command("train")(train_command)
+app.command("reproduce")(reproduce_command)
 
 
 def main(argv: list[str] | None = None) -> int:

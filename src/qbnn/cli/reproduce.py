@@ -1,0 +1,52 @@
+"""``qbnn reproduce``: the paper's figures 3-6, results.json and report.md, from the circuits."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qbnn.cli.options import EngineOption, SeedOption, console
+from qbnn.errors import QbnnError
+from qbnn.experiments.paper import ReproduceSettings
+
+
+def reproduce_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for report.md, results.json and the figures.")] = Path("results"),
+    runs: Annotated[int, typer.Option("--runs", help="Runs of each training strategy (the paper used 100).")] = 100,
+    shots: Annotated[int, typer.Option("--shots", help="Measurements per k in figure 4 (the paper used 50).")] = 50,
+    seed: SeedOption = 2019,
+    engine: EngineOption = "structured",
+) -> None:
+    """Regenerate the paper's evidence from the circuits: figures 3-6, results.json, report.md.
+
+    Example: qbnn reproduce --out results/
+    """
+    if runs < 1 or shots < 1:
+        raise QbnnError("--runs and --shots must be at least 1")
+    if out.exists() and not out.is_dir():
+        raise QbnnError(f"--out {out} is a file; give a directory (it is created if missing)")
+    from qbnn.report import reproduce
+
+    settings = ReproduceSettings(runs=runs, shots=shots, seed=seed, engine=engine)
+    start = time.perf_counter()
+    with console.status("reproducing the paper", spinner="dots") as status:
+        last = [""]
+
+        def progress(message: str) -> None:
+            if message != last[0]:
+                last[0] = message
+                status.update(f"reproducing the paper: {message}")
+
+        result = reproduce(out, settings, progress=progress)
+    table = result.results["paper_vs_ours"]
+    agree = sum(row["agrees"] for row in table)
+    console.print(
+        f"wrote {len(result.files)} files to {out}/ in {time.perf_counter() - start:.1f} s; "
+        f"{agree} of {len(table)} paper numbers reproduced (see report.md for the others)",
+        highlight=False,
+    )
+    for path in result.files:
+        typer.echo(str(path))

@@ -1,0 +1,77 @@
+"""`qbnn reproduce`: every promised file, non-trivial figures, the paper-vs-ours numbers, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+from qbnn.cli.main import main
+from qbnn.classical import steps_for_confidence
+from qbnn.report import FIGURES
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    assert main(["reproduce", "--out", str(out), "--runs", "20", "--shots", "10"]) == 0
+    return out
+
+
+def test_writes_every_promised_file(reproduced):
+    for name in (*FIGURES, "results.json", "report.md"):
+        assert (reproduced / name).is_file(), name
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figures_are_non_trivial_images(reproduced, name):
+    image = mpimg.imread(reproduced / name)
+    assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 400
+    assert image[..., :3].std() > 0.05  # not a blank canvas
+    assert len(np.unique(image[..., :3].reshape(-1, 3), axis=0)) > 20  # lines, text and colours
+
+
+def test_results_hold_the_table_numbers(reproduced):
+    results = json.loads((reproduced / "results.json").read_text())
+    land = results["landscapes"]
+    assert [land[k]["solutions"] for k in ("problem 1", "problem 2", "problem 1 meta", "problem 2 meta")] == [8, 4, 24, 156]
+    assert land["problem 1"]["solutions_from_circuit"] == pytest.approx(8, abs=1e-9)
+    assert land["problem 2 meta"]["solutions_from_circuit"] == pytest.approx(156, abs=1e-6)
+    for number in (1, 2):
+        assert results["figure4"][f"problem {number}"]["max_abs_error_vs_theory"] < 1e-12
+        panel = results["figure5"][f"problem {number}"]
+        assert panel["all_succeeded"]
+        assert panel["classical_steps_for_90_without_replacement"] == steps_for_confidence(
+            land[f"problem {number}"]["solutions"], 256, replacement=False
+        )
+        assert results["figure6"][f"problem {number} meta"]["learned_success"]
+    assert results["figure6"]["problem 1 meta"]["optimal_k"] == 20
+    assert results["figure6"]["problem 2 meta"]["optimal_k"] == 8
+    table = {row["quantity"]: row for row in results["paper_vs_ours"]}
+    assert table["problem 1: 100%-accurate weight sets"]["ours"].startswith("8 of 256")
+    assert "64 without replacement, 73 with" in table["problem 1: classical random search steps for 90%"]["ours"]
+    assert "112 without replacement, 147 with" in table["problem 2: classical random search steps for 90%"]["ours"]
+    for row in results["paper_vs_ours"]:
+        assert row["agrees"] or row["note"], row["quantity"]  # every difference is explained
+
+
+def test_report_embeds_figures_and_the_table(reproduced):
+    report = (reproduced / "report.md").read_text()
+    for name in FIGURES:
+        assert f"]({name})" in report
+    assert "## Paper vs ours" in report and report.count("\n| problem") >= 14
+
+
+def test_same_seed_same_files(reproduced, tmp_path):
+    assert main(["reproduce", "--out", str(tmp_path), "--runs", "20", "--shots", "10"]) == 0
+    for name in ("results.json", "report.md"):
+        assert (tmp_path / name).read_text() == (reproduced / name).read_text()
+
+
+def test_out_must_be_a_directory(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["reproduce", "--out", str(target)]) == 2
+    assert "is a file; give a directory" in capsys.readouterr().err
