@@ -15,10 +15,11 @@ from qbnn.network import Network
 from qbnn.testing import accuracy_bits_from_circuit, assert_circuit_matches_network
 
 
+@pytest.mark.parametrize("activation", ["paper", "counter"])
 @pytest.mark.parametrize("meta", [False, True])
 @pytest.mark.parametrize("problem", [1, 2])
-def test_paper_circuits_match_network_on_every_configuration(problem, meta):
-    qbnn = compile_qbnn(Network((3, 2, 1), meta=meta), paper_problem(problem))
+def test_paper_circuits_match_network_on_every_configuration(problem, meta, activation):
+    qbnn = compile_qbnn(Network((3, 2, 1), meta=meta), paper_problem(problem), activation=activation)
     assert_circuit_matches_network(qbnn)  # all 256 / 16384 configurations
 
 
@@ -63,13 +64,14 @@ def test_mismatched_layers_are_refused():
     points=st.integers(1, 4),
     meta=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
+    activation=st.sampled_from(["paper", "counter"]),
 )
-def test_random_networks_and_datasets(hidden, inputs, points, meta, seed):
+def test_random_networks_and_datasets(hidden, inputs, points, meta, seed, activation):
     net = Network((inputs, *hidden, 1), meta=meta)
     if net.num_parameters > 12:
         net = Network((inputs, *hidden, 1), meta=False)
     rng = np.random.default_rng(seed)
     data = Dataset(rng.choice([-1, 1], size=(points, inputs)), rng.choice([-1, 1], size=points))
-    qbnn = compile_qbnn(net, data)
+    qbnn = compile_qbnn(net, data, activation=activation)
     configs = np.arange(net.num_configurations) if net.num_parameters <= 10 else rng.integers(0, net.num_configurations, 512)
     assert_circuit_matches_network(qbnn, configs)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from qiskit import QuantumCircuit, QuantumRegister
 from qiskit.circuit import Qubit
 
+from qbnn.compile.counter import counter_activation, counter_activation_ancillas
 from qbnn.compile.neurons import paper_activation, paper_activation_ancillas
 from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError
@@ -43,6 +44,7 @@ class Activation:
 
 ACTIVATIONS: dict[str, Activation] = {
     "paper": Activation("paper", paper_activation_ancillas, paper_activation),
+    "counter": Activation("counter", counter_activation_ancillas, counter_activation),
 }
 
 
