@@ -153,3 +153,46 @@ def test_result_json_has_the_documented_keys():
         assert key in payload
     assert len(payload["parameters"]["weights"]) == 8 and len(payload["parameters"]["connections"]) == 6
     assert payload["accuracy"] == 1.0
+
+
+# --- Durr-Hoyer minimum finding (--strategy best) -------------------------------------------
+
+
+def test_best_finds_six_of_eight_on_three_bit_parity():
+    from qbnn.data import parity_problem
+
+    problem = TrainingProblem(Network((3, 2, 1)), parity_problem(3))
+    assert problem.landscape.best_correct == 6 and problem.num_solutions == 0
+    runs = 60
+    results = [train(problem, "best", seed=seed) for seed in range(runs)]
+    found = sum(r.correct == 6 for r in results)
+    # Durr-Hoyer succeeds w.p. >= 1/2 within 22.5 sqrt(N) calls; with a 370-call budget on 64 of 256 optimal
+    # configurations it should essentially always succeed: require >= 90% (P(fewer | p=0.99) < 1e-6)
+    assert found >= 0.9 * runs
+    for r in results:
+        assert r.correct == problem.correct_count(r.index)
+        assert r.oracle_calls <= default_budget(256)
+        assert r.oracle_calls_to_best <= r.oracle_calls
+        assert list(r.thresholds) == sorted(r.thresholds)  # the threshold only rises
+        assert not r.success  # 8/8 (the default target) is impossible, and reported as such
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_best_finds_the_true_best_on_random_labels(seed):
+    rng = np.random.default_rng(100 + seed)
+    X = np.array([[a, b, c] for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)])
+    problem = TrainingProblem(Network((3, 2, 1)), Dataset(X, rng.choice([-1, 1], size=8)))
+    best = problem.landscape.best_correct
+    wins = sum(train(problem, "best", seed=s).correct == best for s in range(20))
+    assert wins >= 17
+
+
+@pytest.mark.parametrize(("number", "meta"), [(1, False), (2, False), (2, True)])
+def test_best_reaches_a_perfect_configuration_when_one_exists(number, meta):
+    problem = TrainingProblem.paper(number, meta=meta)
+    results = [train(problem, "best", seed=s) for s in range(10)]
+    assert sum(r.success for r in results) >= 9
+    for r in results:
+        if r.success:
+            assert problem.is_good(r.index) and r.correct == 8
+            assert r.oracle_calls == sum(k + 1 for k in r.k_history)

@@ -75,6 +75,7 @@ class TrainingResult:
     network: tuple[int, ...]
     meta: bool
     thresholds: tuple[int, ...] = field(default=())  # BestAccuracy: the target used at each step
+    oracle_calls_to_best: int | None = None  # BestAccuracy: calls spent when the best was measured
 
     @property
     def accuracy(self) -> float:
@@ -104,6 +105,7 @@ class TrainingResult:
         }
         if self.thresholds:
             payload["thresholds"] = list(self.thresholds)
+            payload["oracle_calls_to_best"] = self.oracle_calls_to_best
         return payload
 
 
@@ -211,6 +213,7 @@ def _result(
     calls: int,
     target: int,
     thresholds: tuple[int, ...] = (),
+    calls_to_best: int | None = None,
 ) -> TrainingResult:
     weights = connections = None
     if best_index is not None:
@@ -234,6 +237,7 @@ def _result(
         network=tuple(problem.network.layers),
         meta=problem.network.meta,
         thresholds=thresholds,
+        oracle_calls_to_best=calls_to_best,
     )
 
 
@@ -321,6 +325,7 @@ def _minimum_finding(
     best_index = int(rng.integers(0, total))
     best_correct = problem.correct_count(best_index)
     calls, ks, thresholds = 1, [0], [0]
+    calls_to_best = 1
     cap = math.sqrt(total)
     while best_correct < points and calls < budget:
         target = best_correct + 1
@@ -341,13 +346,15 @@ def _minimum_finding(
             correct = problem.correct_count(index)
             if correct >= target and index not in problem.exclude:
                 best_index, best_correct, improved = index, correct, True
+                calls_to_best = calls
                 break
             m = min(strategy.growth * m, cap)
         if not improved:
             break
     success = best_correct >= problem.target
     return _result(
-        problem, "best", engine_name, seed, best_index, best_correct, success, ks, calls, problem.target, tuple(thresholds)
+        problem, "best", engine_name, seed, best_index, best_correct, success, ks, calls, problem.target,
+        tuple(thresholds), calls_to_best,
     )
 
 
