@@ -52,6 +52,7 @@ class TrainingProblem:
     min_correct: int | None = None
     activation: str = "paper"
     exclude: tuple[int, ...] = field(default=())
+    batch_size: int | None = None  # minibatch oracles (paper section 6): points per Grover iteration
 
     def __post_init__(self) -> None:
         check_compatible(self.network, self.data)
@@ -67,6 +68,15 @@ class TrainingProblem:
                     f"--exclude {e} is not a configuration index; use 0..{self.network.num_configurations - 1}"
                 )
         object.__setattr__(self, "exclude", excluded)
+        if self.batch_size is not None:
+            from qbnn.compile.minibatch import split_batches
+
+            split_batches(self.data.num_points, int(self.batch_size))  # validates the size
+            if not self.uses_paper_oracle:
+                raise DataError(
+                    "--batch-size works with the paper's 100% oracle only (each batch marks configurations that fit "
+                    "all its points); drop --min-correct/--min-accuracy/--exclude or --batch-size"
+                )
 
     @classmethod
     def paper(cls, number: int, meta: bool = False, **kwargs) -> TrainingProblem:
@@ -142,3 +152,32 @@ class TrainingProblem:
     def grover_iterate(self) -> QuantumCircuit:
         """Q = -U S_0 U^-1 S_chi for this problem."""
         return grover_iterate(self.qbnn, self.oracle)
+
+    @cached_property
+    def minibatch(self):
+        """The minibatch circuits (:mod:`qbnn.compile.minibatch`), or None without ``batch_size``."""
+        if self.batch_size is None:
+            return None
+        from qbnn.compile.minibatch import compile_minibatch
+
+        return compile_minibatch(self.network, self.data, int(self.batch_size), activation=self.activation)
+
+    # --- what an engine runs: a state preparation, then iterate(0), iterate(1), ... ------------
+
+    @property
+    def state_preparation(self) -> QuantumCircuit:
+        """The circuit before the first Grover iterate: U, or H on the parameters with minibatches."""
+        return self.qbnn.circuit if self.minibatch is None else self.minibatch.preparation
+
+    @property
+    def iterates(self) -> list[QuantumCircuit]:
+        """The distinct Grover iterates, applied in turn (one, or one per minibatch)."""
+        return [self.grover_iterate] if self.minibatch is None else list(self.minibatch.iterates)
+
+    @property
+    def parameter_qubits(self) -> list[int]:
+        return self.qbnn.parameter_qubits if self.minibatch is None else self.minibatch.parameter_qubits
+
+    @property
+    def num_qubits(self) -> int:
+        return self.state_preparation.num_qubits

@@ -16,7 +16,7 @@ from qiskit.circuit import ControlledGate
 
 from qbnn.compile.qbnn import QBNNCircuit
 
-__all__ = ["classical_action", "assert_circuit_matches_network", "assert_ancillas_clean", "accuracy_bits_from_circuit"]
+__all__ = ["classical_minibatch_probabilities", "classical_action", "assert_circuit_matches_network", "assert_ancillas_clean", "accuracy_bits_from_circuit"]
 
 _PHASE_ONLY = {"z", "cz", "ccz", "barrier", "global_phase", "id"}
 
@@ -102,3 +102,21 @@ def assert_circuit_matches_network(qbnn: QBNNCircuit, configurations: Sequence[i
                 f"configuration {int(config)}: circuit accuracy bits {acc[row].astype(int).tolist()} "
                 f"differ from the forward pass {expected.astype(int).tolist()}"
             )
+
+
+def classical_minibatch_probabilities(network, data, batch_size: int, steps: int) -> list[np.ndarray]:
+    """Grover with a per-step phase oracle, on 2^p real amplitudes: a <- 2 mean(O a) - O a (no circuit)."""
+    from qbnn.compile.minibatch import split_batches
+
+    configs = np.arange(network.num_configurations)
+    fits = []
+    for batch in split_batches(data.num_points, batch_size):
+        correct = network.batch_correct_counts(configs, data.X[batch], data.y[batch])
+        fits.append(correct == len(batch))
+    a = np.full(configs.size, 1 / np.sqrt(configs.size))
+    history = [a**2]
+    for step in range(steps):
+        a = np.where(fits[step % len(fits)], -a, a)
+        a = 2 * a.mean() - a
+        history.append(a**2)
+    return history

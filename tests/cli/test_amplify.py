@@ -36,3 +36,19 @@ def test_unknown_engine_is_one_line(capsys):
     assert main(["amplify", "--engine", "gpu"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown engine 'gpu'" in err
+
+
+def test_amplify_minibatch_reports_qubits_saved_and_the_full_batch(capsys):
+    assert main(["amplify", "--problem", "1", "--batch-size", "4", "--k", "0-4", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["qubits_saved"] == 4 and out["batches"] == 2
+    assert out["full_batch_success_probability"] == pytest.approx(out["theory"], abs=1e-12)
+    assert out["success_probability"][0] == pytest.approx(8 / 256, abs=1e-12)
+    assert out["success_probability"][4] < out["full_batch_success_probability"][4]
+
+
+def test_amplify_threshold_follows_sin2(capsys):
+    assert main(["amplify", "--problem", "2", "--min-correct", "6", "--k", "0-5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["target"] == 6 and out["solutions"] > 4
+    assert out["success_probability"] == pytest.approx(out["theory"], abs=1e-12)

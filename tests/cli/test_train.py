@@ -60,3 +60,34 @@ def test_bad_options_give_one_line(capsys, args, message):
     assert main(["train", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_best_strategy_on_parity_reports_the_best_accuracy(capsys, tmp_path):
+    csv = tmp_path / "parity.csv"
+    bit = {-1: 0, 1: 1}  # the 0/1 spelling of -1/+1
+    rows = ["x1,x2,x3,y"] + [
+        f"{bit[a]},{bit[b]},{bit[c]},{bit[a * b * c]}" for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)
+    ]
+    csv.write_text("\n".join(rows) + "\n")
+    code, out = run_json(capsys, "--data", str(csv), "--strategy", "best", "--seed", "1")
+    assert code == 0 and out["correct"] == 6 and out["success"] is False
+    assert out["thresholds"][-1] == 7 and out["oracle_calls_to_best"] <= out["oracle_calls"]
+
+
+def test_threshold_and_exclusion_options(capsys):
+    code, out = run_json(capsys, "--problem", "1", "--min-accuracy", "0.75", "--strategy", "bbht", "--seed", "2")
+    assert code == 0 and out["target"] == 6 and out["correct"] >= 6
+    excluded = out["configuration"]
+    code, again = run_json(capsys, "--problem", "1", "--min-accuracy", "0.75", "--strategy", "bbht", "--seed", "2", "--exclude", str(excluded))
+    assert code == 0 and again["configuration"] != excluded
+
+
+def test_minibatch_training_reports_fewer_qubits(capsys):
+    code, out = run_json(capsys, "--problem", "2", "--batch-size", "2", "--strategy", "bbht", "--seed", "3")
+    _, full = run_json(capsys, "--problem", "2", "--strategy", "bbht", "--seed", "3")
+    assert code == 0 and out["success"] and out["qubits"] == full["qubits"] - 6
+
+
+def test_counter_activation_trains_too(capsys):
+    code, out = run_json(capsys, "--problem", "1", "--meta", "--activation", "counter", "--strategy", "bbht", "--seed", "0")
+    assert code == 0 and out["success"] and len(out["parameters"]["connections"]) == 6

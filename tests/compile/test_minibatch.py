@@ -12,22 +12,7 @@ from qbnn.compile.minibatch import compile_minibatch, split_batches
 from qbnn.data import Dataset
 from qbnn.errors import DataError
 from qbnn.network import Network
-
-
-def classical_minibatch_probabilities(network, data, batch_size, steps):
-    """Grover with a per-step phase oracle, on 2^p real amplitudes: a <- 2 mean(O a) - O a."""
-    configs = np.arange(network.num_configurations)
-    fits = []
-    for batch in split_batches(data.num_points, batch_size):
-        correct = network.batch_correct_counts(configs, data.X[batch], data.y[batch])
-        fits.append(correct == len(batch))
-    a = np.full(configs.size, 1 / np.sqrt(configs.size))
-    history = [a**2]
-    for step in range(steps):
-        a = np.where(fits[step % len(fits)], -a, a)
-        a = 2 * a.mean() - a
-        history.append(a**2)
-    return history
+from qbnn.testing import classical_minibatch_probabilities
 
 
 @settings(max_examples=12, deadline=None)

@@ -9,6 +9,7 @@ import typer
 from qbnn.amplitude import success_probability
 from qbnn.cli.options import (
     ActivationOption,
+    BatchSizeOption,
     DataOption,
     EngineOption,
     JsonOption,
@@ -55,6 +56,7 @@ def amplify_command(
     activation: ActivationOption = "paper",
     min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Target: accuracy >= A.")] = None,
+    batch_size: BatchSizeOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Exact probability that measuring after U Q^k gives a solution, for each k.
@@ -64,12 +66,25 @@ def amplify_command(
     ks = parse_k_range(k)
     network, dataset = load_network_and_data(problem, data, layers, meta)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
-    training = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)
     amplification = get_engine(engine).prepare(training)
     amplification.prefetch(ks)
     probabilities = [amplification.success_probability(kk) for kk in ks]
     m, total = training.num_solutions, training.num_configurations
     theory = [success_probability(m, total, kk) for kk in ks]
+    extra: dict = {}
+    if batch_size is not None:
+        full = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+        full_amp = get_engine(engine).prepare(full)
+        full_amp.prefetch(ks)
+        extra = {
+            "batch_size": batch_size,
+            "batches": len(training.iterates),
+            "qubits": training.num_qubits,
+            "full_batch_qubits": full.num_qubits,
+            "qubits_saved": full.num_qubits - training.num_qubits,
+            "full_batch_success_probability": [full_amp.success_probability(kk) for kk in ks],
+        }
     payload = {
         "network": list(network.layers),
         "meta": network.meta,
@@ -80,7 +95,17 @@ def amplify_command(
         "k": ks,
         "success_probability": probabilities,
         "theory": theory,
+        **extra,
     }
-    lines = [f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}", "   k  exact            sin^2((2k+1)theta)"]
-    lines += [f"{kk:>4}  {p:.12f}   {t:.12f}" for kk, p, t in zip(ks, probabilities, theory)]
+    lines = [f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}"]
+    if extra:
+        lines.append(
+            f"minibatches of {batch_size} points ({extra['batches']} batches): {extra['qubits']} qubits instead of "
+            f"{extra['full_batch_qubits']} (saves {extra['qubits_saved']})"
+        )
+        lines.append("   k  minibatch        full batch")
+        lines += [f"{kk:>4}  {p:.12f}   {f:.12f}" for kk, p, f in zip(ks, probabilities, extra["full_batch_success_probability"])]
+    else:
+        lines.append("   k  exact            sin^2((2k+1)theta)")
+        lines += [f"{kk:>4}  {p:.12f}   {t:.12f}" for kk, p, t in zip(ks, probabilities, theory)]
     emit(payload, json_output, "\n".join(lines))

@@ -23,6 +23,7 @@ __all__ = [
     "ActivationOption",
     "EngineOption",
     "SeedOption",
+    "BatchSizeOption",
     "load_network_and_data",
     "emit",
     "console",
@@ -45,6 +46,10 @@ ActivationOption = Annotated[
 ]
 EngineOption = Annotated[
     str, typer.Option("--engine", help="Simulator: structured (exact, fast), aer (state vector), analytic (sin^2 law).")
+]
+BatchSizeOption = Annotated[
+    Optional[int],
+    typer.Option("--batch-size", help="Minibatch oracles (paper section 6): B points per Grover iteration, batches in turn."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the numpy Generator used for every measurement.")]
 

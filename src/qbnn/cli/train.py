@@ -9,6 +9,7 @@ import typer
 
 from qbnn.cli.options import (
     ActivationOption,
+    BatchSizeOption,
     DataOption,
     EngineOption,
     JsonOption,
@@ -54,6 +55,7 @@ def train_command(
     exclude: Annotated[
         Optional[str], typer.Option("--exclude", help="Configuration indices to deselect, e.g. an overfit found earlier: 5,17.")
     ] = None,
+    batch_size: BatchSizeOption = None,
     seed: SeedOption = 0,
     engine: EngineOption = "structured",
     activation: ActivationOption = "paper",
@@ -68,7 +70,9 @@ def train_command(
         raise QbnnError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_NAMES)}")
     network, dataset = load_network_and_data(problem, data, layers, meta)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
-    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, exclude=parse_exclude(exclude))
+    training = TrainingProblem(
+        network, dataset, min_correct=target, activation=activation, exclude=parse_exclude(exclude), batch_size=batch_size
+    )
     if draw is not None and draw.suffix.lower() != ".png":
         raise QbnnError(f"--draw {draw} must name a .png file")
     with progress_bar("oracle calls", enabled=not json_output) as tick:
@@ -87,6 +91,7 @@ def train_command(
         )
     payload = result.to_json()
     payload["structure"] = structure
+    payload["qubits"] = training.num_qubits
     status = "found" if result.success else "did not reach the target; best seen"
     lines = [
         f"{network.describe()} on {dataset.name}, strategy {strategy}, engine {result.engine}, seed {seed}",

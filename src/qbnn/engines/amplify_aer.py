@@ -39,7 +39,7 @@ class AerAmplification(Amplification):
 
     def __init__(self, problem: TrainingProblem, max_memory_bytes: int | None = None) -> None:
         super().__init__(problem)
-        n = problem.qbnn.num_qubits
+        n = problem.num_qubits
         need = (1 << n) * 16
         limit = available_memory_bytes() if max_memory_bytes is None else max_memory_bytes
         if need > limit:
@@ -56,13 +56,12 @@ class AerAmplification(Amplification):
         wanted = sorted({int(k) for k in ks if int(k) not in self._cache})
         if not wanted:
             return
-        qbnn = self.problem.qbnn
-        params = qbnn.parameter_qubits
-        circuit = qbnn.circuit.copy()
-        q = self.problem.grover_iterate
+        params = self.problem.parameter_qubits
+        circuit = self.problem.state_preparation.copy()
+        iterates = self.problem.iterates
         for k in range(wanted[-1] + 1):
             if k > 0:
-                circuit.compose(q, inplace=True)
+                circuit.compose(iterates[(k - 1) % len(iterates)], inplace=True)
             if k in wanted:
                 circuit.save_probabilities(params, label=f"k{k}")
         compiled = transpile(circuit, self._simulator, optimization_level=0)

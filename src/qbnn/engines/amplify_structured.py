@@ -23,11 +23,17 @@ __all__ = ["StructuredEngine", "StructuredAmplification"]
 class StructuredAmplification(Amplification):
     engine_name = "structured"
 
+    @property
+    def q_program(self):
+        """The (first) compiled Grover iterate."""
+        return self.q_programs[0]
+
     def __init__(self, problem: TrainingProblem, simulator: StructuredSimulator) -> None:
         super().__init__(problem)
         self.simulator = simulator
-        self.u_program = simulator.compile(problem.qbnn.circuit)
-        self.q_program = simulator.compile(problem.grover_iterate)
+        self.u_program = simulator.compile(problem.state_preparation)
+        self.q_programs = [simulator.compile(q) for q in problem.iterates]
+        self.parameter_qubits = problem.parameter_qubits
         self._initial: StructuredState | None = None
         self._state: StructuredState | None = None
         self._state_k = -1
@@ -37,7 +43,11 @@ class StructuredAmplification(Amplification):
             self._initial = self.simulator.run(self.u_program)
         if self._state is None or k < self._state_k:
             self._state, self._state_k = self._initial.copy(), 0
-        self.q_program.repeat(self._state, k - self._state_k, self.simulator)
+        if len(self.q_programs) == 1:
+            self.q_programs[0].repeat(self._state, k - self._state_k, self.simulator)
+        else:  # minibatches: iteration i uses batch i mod r
+            for step in range(self._state_k, k):
+                self.q_programs[step % len(self.q_programs)].apply(self._state, self.simulator)
         self._state_k = k
         return self._state
 
@@ -51,7 +61,7 @@ class StructuredAmplification(Amplification):
                 self.distribution(k)
 
     def _compute_distribution(self, k: int) -> np.ndarray:
-        return self._advance_to(k).probabilities(self.problem.qbnn.parameter_qubits)
+        return self._advance_to(k).probabilities(self.parameter_qubits)
 
 
 class StructuredEngine:
