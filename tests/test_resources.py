@@ -49,3 +49,34 @@ def test_paper_circuit_counts():
 def test_untranspiled_count_is_cheap_and_empty():
     res = count_resources(TrainingProblem.paper(2).qbnn.circuit, transpiled=False)
     assert res.transpiled_gates == {} and res.size == sum(res.gates.values())
+
+
+def test_activation_costs_follow_their_closed_forms():
+    from math import comb
+
+    from qbnn.compile.counter import at_least_cubes, counter_bits
+    from qbnn.network import firing_threshold
+    from qbnn.resources import activation_cost
+
+    for n in range(3, 10):
+        paper, counter = activation_cost("paper", n), activation_cost("counter", n)
+        k = firing_threshold(n)
+        assert paper.ancillas == comb(n, k) and paper.gates == 2 * comb(n, k) + 2
+        b = counter_bits(n)
+        assert counter.ancillas == b
+        assert counter.gates == 2 * n * b + len(at_least_cubes(k, b))
+        assert counter.max_controls <= b
+    assert activation_cost("counter", 9).cx < activation_cost("paper", 9).cx / 30
+
+
+def test_resources_activation_table_cli(capsys):
+    import json
+
+    from qbnn.cli.main import main
+
+    assert main(["resources", "--activations", "3-6", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["activations"]
+    assert [r[0]["inputs"] for r in rows] == [3, 4, 5, 6]
+    assert all(r[0]["activation"] == "paper" and r[1]["activation"] == "counter" for r in rows)
+    assert main(["resources", "--activations", "0-30"]) == 2
+    assert "input counts must lie in 1..20" in capsys.readouterr().err

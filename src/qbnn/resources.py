@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from math import comb
 
 from qiskit import QuantumCircuit, transpile
@@ -18,7 +19,7 @@ from qiskit.circuit import ControlledGate
 from qbnn.network import firing_threshold
 from qbnn.problem import TrainingProblem
 
-__all__ = ["CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile"]
+__all__ = ["ActivationCost", "activation_cost", "CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile"]
 
 TRANSPILE_BASIS = ("cx", "u")
 
@@ -121,3 +122,60 @@ def closed_form_profile(problem: TrainingProblem, *, iterate: bool = False) -> C
     q[("z", n - 1)] += 1
     q[("z", m - 1)] += 1
     return q
+
+
+# --- the two sign activations side by side ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivationCost:
+    """Cost of one sign activation on N inputs: ancillas, gates as built, and CX after transpiling."""
+
+    activation: str
+    inputs: int
+    ancillas: int
+    gates: int
+    max_controls: int
+    cx: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=None)
+def _cx_of_gate(name: str, num_ctrl: int, ctrl_state: int) -> int:
+    """CX count of one (multi-)controlled gate after transpiling to CX + U (cached per kind)."""
+    from qiskit.circuit.library import MCXGate, XGate
+
+    if num_ctrl == 0:
+        return 0
+    gate = MCXGate(num_ctrl, ctrl_state=ctrl_state) if name == "x" else None
+    if gate is None:
+        raise ValueError(f"unexpected gate {name} in an activation circuit")
+    circuit = QuantumCircuit(num_ctrl + 1)
+    circuit.append(gate if num_ctrl > 0 else XGate(), range(num_ctrl + 1))
+    low = transpile(circuit, basis_gates=list(TRANSPILE_BASIS), optimization_level=0)
+    return int(low.count_ops().get("cx", 0))
+
+
+def activation_cost(activation: str, num_inputs: int) -> ActivationCost:
+    """Build the sign circuit of ``num_inputs`` inputs and count it (CX summed per gate kind)."""
+    from qiskit import QuantumRegister
+
+    from qbnn.compile.qbnn import ACTIVATIONS
+
+    act = ACTIVATIONS[activation]
+    inputs = QuantumRegister(num_inputs, "in")
+    target = QuantumRegister(1, "out")
+    m = act.ancillas(num_inputs, False)
+    registers = [inputs, target] + ([QuantumRegister(m, "anc")] if m else [])
+    circuit = QuantumCircuit(*registers)
+    act.append(circuit, list(inputs), target[0], list(registers[2]) if m else [], None)
+    cx = 0
+    max_controls = 0
+    for instruction in circuit.data:
+        op = instruction.operation
+        if isinstance(op, ControlledGate):
+            max_controls = max(max_controls, op.num_ctrl_qubits)
+            cx += _cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
+    return ActivationCost(activation, num_inputs, m, circuit.size(), max_controls, cx)
