@@ -18,7 +18,23 @@ from qbnn.errors import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    """Lazy top-level access: ``from qbnn import QuantumBNNClassifier`` without importing scikit-learn eagerly."""
+    if name in ("QuantumBNNClassifier", "MedianBinarizer"):
+        from qbnn import classifier
+
+        return getattr(classifier, name)
+    if name in ("StructuredSampler",):
+        from qbnn import sampler
+
+        return getattr(sampler, name)
+    raise AttributeError(f"module 'qbnn' has no attribute {name!r}")
+
+
 __all__ = [
+    "QuantumBNNClassifier",
+    "MedianBinarizer",
     "ArchitectureError",
     "DataError",
     "EngineUnavailableError",

@@ -1,0 +1,187 @@
+"""A scikit-learn classifier trained by amplitude amplification over BNN weights.
+
+``QuantumBNNClassifier`` builds the BNN ``[n_features, *hidden, 1]``, compiles
+the QBNN circuit for the training points and searches its weights (and, with
+``meta``, first-layer connections) with a quantum search strategy on the
+chosen engine, then predicts with the classical forward pass of the weights
+found. Features must be binary (-1/+1 or 0/1); :class:`MedianBinarizer`
+(or scikit-learn's ``Binarizer``/``KBinsDiscretizer``) handles the rest.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from qbnn.data import Dataset
+from qbnn.network import Network
+from qbnn.problem import TrainingProblem, resolve_target
+
+__all__ = ["QuantumBNNClassifier", "MedianBinarizer"]
+
+
+class MedianBinarizer(TransformerMixin, BaseEstimator):
+    """Map each feature to +1 above its training median and -1 otherwise.
+
+    >>> import numpy as np
+    >>> MedianBinarizer().fit_transform(np.array([[0.1], [0.5], [0.9]])).ravel().tolist()
+    [-1, -1, 1]
+    """
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, dtype=np.float64)
+        self.medians_ = np.median(X, axis=0)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return np.where(X > self.medians_, 1, -1).astype(np.int8)
+
+
+class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
+    """Binary neural network classifier trained by quantum amplitude amplification.
+
+    Parameters
+    ----------
+    hidden : tuple of int
+        Hidden layer sizes; the network is ``[n_features, *hidden, 1]``.
+    meta : bool
+        Also learn which first-layer connections exist (paper section 5.1).
+    strategy : {"bbht", "paper", "best"}
+        Search strategy (Boyer et al. for unknown solution counts by default).
+    min_accuracy : float
+        Training-accuracy target of the oracle (1.0 = the paper's 100%).
+    engine : {"structured", "aer", "analytic"}
+        Simulator of the circuits.
+    max_oracle_calls : int or None
+        Budget; when it runs out the best configuration measured is kept.
+    max_parameters : int
+        Refuse networks with more parameter qubits than this (2^p amplitudes).
+    binarize : {None, "median"}
+        None (default): features must already be binary (-1/+1 or 0/1), anything
+        else is a ValueError. "median": threshold each feature at its training
+        median first (:class:`MedianBinarizer`), for real-valued data.
+    random_state : int or None
+        Seed of every measurement.
+
+    Attributes
+    ----------
+    weights_, connections_ : arrays of the configuration found (connections_ is None without meta)
+    oracle_calls_ : quantum oracle calls used (Grover iterations + measurements)
+    success_ : whether the training-accuracy target was reached
+    classes_, n_features_in_
+    """
+
+    def __init__(
+        self,
+        hidden=(2,),
+        meta=False,
+        strategy="bbht",
+        min_accuracy=1.0,
+        engine="structured",
+        max_oracle_calls=None,
+        max_parameters=20,
+        activation="paper",
+        binarize=None,
+        random_state=None,
+    ):
+        self.hidden = hidden
+        self.meta = meta
+        self.strategy = strategy
+        self.min_accuracy = min_accuracy
+        self.engine = engine
+        self.max_oracle_calls = max_oracle_calls
+        self.max_parameters = max_parameters
+        self.activation = activation
+        self.binarize = binarize
+        self.random_state = random_state
+
+    def _binary_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
+        """The -1/+1 features the network sees: X itself, or X thresholded at the training medians."""
+        if self.binarize is None:
+            return self._check_binary(X)
+        if self.binarize != "median":
+            raise ValueError(f"binarize={self.binarize!r} is not supported; use None (binary X) or 'median'")
+        if fit:
+            self.binarizer_ = MedianBinarizer().fit(X)
+        return self.binarizer_.transform(X)
+
+    def _check_binary(self, X: np.ndarray) -> np.ndarray:
+        values = np.unique(X)
+        if not np.isin(values, (-1.0, 0.0, 1.0)).all() or (0.0 in values and -1.0 in values):
+            raise ValueError(
+                f"{type(self).__name__} needs binary features in -1/+1 or 0/1, got values such as "
+                f"{values[~np.isin(values, (-1.0, 0.0, 1.0))][:3].tolist() or values[:3].tolist()}; "
+                "binarise them first, e.g. with qbnn.MedianBinarizer or sklearn.preprocessing.Binarizer"
+            )
+        return np.where(X > 0, 1, -1).astype(np.int8)
+
+    def _network(self, n_features: int) -> Network:
+        hidden = tuple(int(h) for h in (self.hidden or ()))
+        network = Network((n_features, *hidden, 1), meta=bool(self.meta))
+        if network.num_parameters > self.max_parameters:
+            raise ValueError(
+                f"{network.describe()} has {network.num_parameters} parameter qubits, above max_parameters="
+                f"{self.max_parameters} (the engine holds 2^p amplitudes); select fewer features or smaller hidden layers"
+            )
+        return network
+
+    def fit(self, X, y):
+        """Search the BNN's configuration by amplitude amplification on (X, y); returns self."""
+        from qbnn.search import train
+
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if self.classes_.size > 2:
+            raise ValueError(
+                f"Only binary classification is supported; y has {self.classes_.size} classes "
+                f"{self.classes_.tolist()[:5]}; give exactly two classes"
+            )
+        if self.classes_.size < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs two classes to learn from; y has only one class {self.classes_.tolist()}"
+            )
+        if not 0.0 <= float(self.min_accuracy) <= 1.0:
+            raise ValueError(f"min_accuracy={self.min_accuracy} must lie in [0, 1]")
+        binary = self._binary_features(X, fit=True)
+        labels = np.where(y == self.classes_[1], 1, -1).astype(np.int8)
+        network = self._network(binary.shape[1])
+        data = Dataset(binary, labels, name="fit data")
+        target = resolve_target(data.num_points, min_accuracy=float(self.min_accuracy))
+        problem = TrainingProblem(network, data, min_correct=target, activation=self.activation)
+        if isinstance(self.random_state, numbers.Integral):
+            seed = int(self.random_state)
+        else:
+            seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        result = train(problem, self.strategy, engine=self.engine, seed=seed, max_oracle_calls=self.max_oracle_calls)
+        self.network_ = network
+        self.weights_ = np.asarray(result.weights, dtype=np.int8)
+        self.connections_ = None if result.connections is None else np.asarray(result.connections, dtype=np.int8)
+        self.oracle_calls_ = int(result.oracle_calls)
+        self.success_ = bool(result.success)
+        self.train_correct_ = int(result.correct)
+        self.result_ = result
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """The network's output in {-1, +1} for each row of X."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self.network_.forward(self._binary_features(X, fit=False), self.weights_, self.connections_).astype(np.int64)
+
+    def predict(self, X) -> np.ndarray:
+        """The class of each row of X (classes_[1] where the network outputs +1)."""
+        check_is_fitted(self)
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
