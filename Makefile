@@ -33,7 +33,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(BENCH_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) results build *.egg-info

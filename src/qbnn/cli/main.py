@@ -14,6 +14,7 @@ from typer.exceptions import TyperException
 from qbnn.cli.amplify import amplify_command
 from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command, resources_command
+from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.cli.reproduce import reproduce_command
 from qbnn.cli.train import train_command
@@ -42,6 +43,7 @@ app.command("amplify")(amplify_command)
 app.command("count")(count_command)
 app.command("train")(train_command)
 app.command("reproduce")(reproduce_command)
+app.command("demo")(demo_command)
 
 
 def main(argv: list[str] | None = None) -> int:
