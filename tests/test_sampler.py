@@ -1,0 +1,465 @@
+"""StructuredSampler against Qiskit Aer: exact probabilities, sampler semantics, Grover on 3-SAT, refusals."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister, transpile
+from qiskit.circuit import Parameter
+from qiskit.circuit.library import DiagonalGate, MCPhaseGate, MCXGate, ZGate
+from qiskit.quantum_info import Statevector
+
+from qbnn.errors import UnsupportedGateError
+from qbnn.sampler import StructuredSampler, exact_probabilities, run_exact
+
+qiskit_aer = pytest.importorskip("qiskit_aer")
+qiskit_algorithms = pytest.importorskip("qiskit_algorithms")
+
+from qiskit_aer import AerSimulator  # noqa: E402
+from qiskit_aer.primitives import SamplerV2 as AerSamplerV2  # noqa: E402
+from qiskit_algorithms import AmplificationProblem, Grover  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # qiskit_algorithms uses GroverOperator
+
+_AER = AerSimulator(method="statevector")
+
+
+def _aer_pass_manager():
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    return generate_preset_pass_manager(optimization_level=0, backend=_AER)
+
+
+def aer_probabilities(circuit: QuantumCircuit) -> dict[str, float]:
+    """Outcome probabilities of the measured clbits (highest clbit leftmost) from Aer's state vector."""
+    measured: dict[int, int] = {}
+    for instruction in circuit.data:
+        if instruction.operation.name == "measure":
+            measured[circuit.find_bit(instruction.clbits[0]).index] = circuit.find_bit(instruction.qubits[0]).index
+    bare = circuit.remove_final_measurements(inplace=False)
+    bare.save_statevector()
+    vector = _AER.run(transpile(bare, _AER, optimization_level=0)).result().get_statevector()
+    qargs = [measured[c] for c in sorted(measured)]
+    probs = Statevector(np.asarray(vector)).probabilities(qargs)
+    return {format(i, f"0{len(qargs)}b"): float(p) for i, p in enumerate(probs) if p > 1e-14}
+
+
+def assert_same_distribution(a: dict[str, float], b: dict[str, float], atol: float = 1e-9) -> None:
+    for key in set(a) | set(b):
+        assert abs(a.get(key, 0.0) - b.get(key, 0.0)) <= atol, (key, a.get(key), b.get(key))
+
+
+# --------------------------------------------------------------------------- (a) exact probabilities
+
+
+@st.composite
+def oracle_circuits(draw):
+    """Grover-like circuits of the class on <= 10 qubits: H on a search register, compute / sign / uncompute.
+
+    The sign is a phase oracle (MCZ, cp(pi), +-1 Diagonal) or a kickback on a |-> ancilla (X then H).
+    Computations mix MCX with any control state, SWAP and CSWAP; results are measured into one or two registers.
+    """
+    num_search = draw(st.integers(1, 5))
+    num_work = draw(st.integers(0, 10 - num_search - 1))
+    kickback = draw(st.booleans())
+    n = num_search + num_work + int(kickback)
+    qc = QuantumCircuit(n)
+    qc.global_phase = draw(st.floats(0, 2 * math.pi))
+    search = list(range(num_search))
+    ancilla = n - 1 if kickback else None
+    plain = [q for q in range(n) if q != ancilla]
+    qc.h(search)
+    if kickback:
+        qc.x(ancilla)
+        qc.h(ancilla)
+
+    def random_gate(qubits: list[int]) -> tuple:
+        kind = draw(st.sampled_from(["x", "mcx", "swap", "cswap"]))
+        picked = draw(st.lists(st.sampled_from(qubits), min_size=1, max_size=min(len(qubits), 4), unique=True))
+        if kind == "x" or len(picked) == 1:
+            return ("x", picked[:1], None)
+        if kind == "swap":
+            return ("swap", picked[:2], None)
+        if kind == "cswap" and len(picked) >= 3:
+            return ("cswap", picked[:3], None)
+        return ("mcx", picked, draw(st.integers(0, (1 << (len(picked) - 1)) - 1)))
+
+    def apply(gate: tuple) -> None:
+        kind, qubits, state = gate
+        if kind == "x":
+            qc.x(qubits[0])
+        elif kind == "swap":
+            qc.swap(*qubits)
+        elif kind == "cswap":
+            qc.cswap(*qubits)
+        else:
+            qc.append(MCXGate(len(qubits) - 1, ctrl_state=state), qubits)
+
+    for _ in range(draw(st.integers(1, 2))):
+        compute = [random_gate(plain) for _ in range(draw(st.integers(0, 6)))]
+        for gate in compute:
+            apply(gate)
+        for _ in range(draw(st.integers(1, 3))):
+            sign = draw(st.sampled_from(["mcz", "cp", "diagonal", "kickback"] if kickback else ["mcz", "cp", "diagonal"]))
+            picked = draw(st.lists(st.sampled_from(plain), min_size=1, max_size=min(len(plain), 4), unique=True))
+            if sign == "kickback":
+                state = draw(st.integers(0, (1 << len(picked)) - 1))
+                qc.append(MCXGate(len(picked), ctrl_state=state), [*picked, ancilla])
+            elif sign == "mcz":
+                state = draw(st.integers(0, (1 << (len(picked) - 1)) - 1)) if len(picked) > 1 else None
+                gate = ZGate() if len(picked) == 1 else ZGate().control(len(picked) - 1, ctrl_state=state, annotated=False)
+                qc.append(gate, picked)
+            elif sign == "cp":
+                if len(picked) == 1:
+                    qc.p(math.pi, picked[0])
+                else:
+                    qc.append(MCPhaseGate(math.pi, len(picked) - 1), picked)
+            else:
+                signs = draw(st.lists(st.sampled_from([1, -1]), min_size=1 << len(picked), max_size=1 << len(picked)))
+                qc.append(DiagonalGate(signs), picked)
+        for gate in reversed(compute):
+            apply(gate)
+        if draw(st.booleans()):  # diffusion on the search register
+            qc.h(search)
+            qc.x(search)
+            if num_search == 1:
+                qc.z(0)
+            else:
+                qc.append(ZGate().control(num_search - 1, annotated=False), search)
+            qc.x(search)
+            qc.h(search)
+    if kickback and draw(st.booleans()):
+        qc.h(ancilla)
+        qc.x(ancilla)
+    measured = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    split = draw(st.integers(0, len(measured)))
+    first = ClassicalRegister(max(split, 1), "a")
+    second = ClassicalRegister(len(measured) - split + draw(st.integers(0, 1)), "b")
+    qc.add_register(first)
+    qc.add_register(second)
+    clbits = [*first[:split], *second[: len(measured) - split]]
+    qc.measure(measured, clbits)
+    return qc
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(oracle_circuits())
+def test_exact_probabilities_equal_aer_statevector(circuit):
+    try:
+        ours = exact_probabilities(circuit)
+    except UnsupportedGateError as error:  # an H the structure cannot take (rare in this family)
+        assume("would break the structure" not in str(error))
+        raise
+    theirs = aer_probabilities(circuit)
+    assert_same_distribution(ours, theirs)
+    assert math.isclose(sum(ours.values()), 1.0, abs_tol=1e-9)
+
+
+def test_run_exact_matches_statevector_with_resynthesised_gates():
+    from qiskit.circuit.library import PhaseOracleGate
+
+    qc = QuantumCircuit(5)
+    qc.global_phase = 0.3
+    qc.h([0, 1, 2])
+    qc.cswap(0, 1, 3)
+    qc.cp(math.pi, 1, 2)
+    qc.ry(math.pi, 3)
+    qc.y(0)
+    qc.rz(math.pi, 1)
+    qc.dcx(2, 4)
+    qc.append(DiagonalGate([1, -1, -1, 1, 1, 1, -1, 1]), [0, 1, 2])
+    qc.append(MCPhaseGate(math.pi, 3), [0, 1, 2, 3])
+    qc.append(PhaseOracleGate("(a | b) & (~c | a) & (b ^ c)"), [0, 1, 2])
+    qc.append(MCXGate(2, ctrl_state=1).inverse(annotated=True), [0, 1, 3])
+    qc.append(MCXGate(2).control(1, annotated=True), [2, 0, 1, 4])
+    inner = QuantumCircuit(3, name="inner")
+    inner.ccx(0, 1, 2)
+    inner.cz(0, 2)
+    qc.append(inner.to_gate().control(1, ctrl_state=0), [4, 0, 1, 2])
+    np.testing.assert_allclose(run_exact(qc).statevector(), Statevector(qc).data, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- (b) sampler semantics
+
+
+def _two_register_circuit() -> QuantumCircuit:
+    q = QuantumRegister(4, "q")
+    alpha, beta = ClassicalRegister(3, "alpha"), ClassicalRegister(2, "beta")
+    qc = QuantumCircuit(q, alpha, beta)
+    qc.h([0, 1])
+    qc.ccx(0, 1, 2)
+    qc.cx(0, 3)
+    qc.p(Parameter("theta"), 1)  # bound to 0 or pi: stays in the class
+    qc.barrier()
+    qc.measure([0, 2], [alpha[0], alpha[2]])  # alpha[1] is never measured: always 0
+    qc.measure([3, 1], beta)
+    return qc
+
+
+def test_pub_shapes_registers_and_counts_match_aer_samplerv2():
+    qc = _two_register_circuit()
+    values = np.array([[0.0], [math.pi], [0.0]])  # shape (3,) of one-parameter sets
+    pubs = [(qc, values, 300), (qc.assign_parameters([0.0]),)]
+    ours = StructuredSampler(seed=11, default_shots=500).run(pubs).result()
+    theirs = AerSamplerV2(default_shots=500, seed=11).run([(transpile(p[0], _AER), *p[1:]) for p in pubs]).result()
+    assert len(ours) == len(theirs) == 2
+    assert ours.metadata["version"] == 2
+    for a, b in zip(ours, theirs):
+        assert sorted(a.data.keys()) == sorted(b.data.keys()) == ["alpha", "beta"]
+        assert a.data.shape == b.data.shape
+        assert a.metadata["shots"] == b.metadata["shots"]
+        for name in ("alpha", "beta"):
+            x, y = a.data[name], b.data[name]
+            assert (x.shape, x.num_shots, x.num_bits, x.array.shape) == (y.shape, y.num_shots, y.num_bits, y.array.shape)
+            assert set(x.get_counts()) <= set(y.get_counts()) | set(exact_probabilities(pubs[0][0].assign_parameters([0.0]), register=name))
+    assert ours[0].data.alpha.shape == (3,) and ours[0].data.alpha.num_shots == 300
+    assert ours[1].data.alpha.num_shots == 500
+    # alpha[1] is unmeasured: 0 in every shot; alpha = (q2 q? q0) with q2 = q0 q1
+    assert set(ours[1].data.alpha.get_counts()) <= {"000", "001", "101"}
+    # counts follow the exact distribution (5 sigma) for both samplers
+    bound = qc.assign_parameters([0.0])
+    for name in ("alpha", "beta"):
+        exact = exact_probabilities(bound, register=name)
+        for result in (ours[1], theirs[1]):
+            counts = result.data[name].get_counts()
+            for key, p in exact.items():
+                assert abs(counts.get(key, 0) / 500 - p) <= 5 * math.sqrt(p * (1 - p) / 500) + 1e-12
+            assert set(counts) <= set(exact)
+
+
+def test_same_seed_same_counts_and_generator_seeds_advance():
+    qc = _two_register_circuit().assign_parameters([math.pi])
+    a = StructuredSampler(seed=5).run([qc]).result()[0].data
+    b = StructuredSampler(seed=5).run([qc]).result()[0].data
+    c = StructuredSampler(seed=6).run([qc]).result()[0].data
+    assert a.alpha == b.alpha and a.beta == b.beta
+    assert a.alpha != c.alpha
+    sampler = StructuredSampler(seed=5)
+    first = sampler.run([qc]).result()[0].data.alpha
+    assert sampler.run([qc]).result()[0].data.alpha == first  # an int seed restarts on every run
+    rng_sampler = StructuredSampler(seed=np.random.default_rng(5))
+    x = rng_sampler.run([qc]).result()[0].data.alpha
+    y = rng_sampler.run([qc]).result()[0].data.alpha
+    assert x != y  # a Generator is advanced
+    assert StructuredSampler(seed=np.random.default_rng(5)).run([qc]).result()[0].data.alpha == x
+
+
+def test_circuit_without_registers_warns_and_gives_empty_data():
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    with pytest.warns(UserWarning, match="no output classical registers"):
+        result = StructuredSampler(seed=1).run([qc], shots=10).result()
+    assert len(result[0].data) == 0
+
+
+# --------------------------------------------------------------------------- (c) Grover on 3-SAT
+
+
+def planted_3sat(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """m random 3-clauses over n variables, each satisfied by a planted assignment.
+
+    A clause is (variables, negations): literal v if negation 0, not-v if 1.
+    """
+    planted = rng.integers(0, 2, n)
+    clauses = []
+    while len(clauses) < m:
+        variables = tuple(int(v) for v in rng.choice(n, 3, replace=False))
+        negations = tuple(int(s) for s in rng.integers(0, 2, 3))
+        if any(planted[v] ^ s for v, s in zip(variables, negations)):
+            clauses.append((variables, negations))
+    return planted, clauses
+
+
+def satisfies(assignment, clauses) -> bool:
+    return all(any(assignment[v] ^ s for v, s in zip(vs, ns)) for vs, ns in clauses)
+
+
+def clause_oracle(n: int, clauses) -> QuantumCircuit:
+    """One ancilla per clause (X, then MCX on the clause's falsifying assignment), MCZ on all, uncompute."""
+    m = len(clauses)
+    qc = QuantumCircuit(n + m, name="sat_oracle")
+
+    def compute() -> None:
+        for j, (variables, negations) in enumerate(clauses):
+            qc.x(n + j)
+            qc.append(MCXGate(3, ctrl_state=sum(s << i for i, s in enumerate(negations))), [*variables, n + j])
+
+    compute()
+    qc.append(ZGate().control(m - 1, annotated=False), range(n, n + m))
+    compute()
+    return qc
+
+
+def sat_problem(n: int, clauses, oracle: QuantumCircuit | None = None) -> AmplificationProblem:
+    oracle = clause_oracle(n, clauses) if oracle is None else oracle
+    prep = QuantumCircuit(oracle.num_qubits)
+    prep.h(range(n))
+    return AmplificationProblem(
+        oracle,
+        state_preparation=prep,
+        objective_qubits=list(range(n)),
+        is_good_state=lambda bits: satisfies([int(b) for b in bits[::-1]], clauses),
+    )
+
+
+def _unique_instance(n: int, m: int, seed: int):
+    rng = np.random.default_rng(seed)
+    while True:
+        planted, clauses = planted_3sat(n, m, rng)
+        solutions = [x for x in range(1 << n) if satisfies([(x >> i) & 1 for i in range(n)], clauses)]
+        if len(solutions) == 1:
+            return planted, clauses
+
+
+def test_grover_finds_the_planted_solution():
+    n = 5
+    planted, clauses = _unique_instance(n, 14, seed=1)
+    problem = sat_problem(n, clauses)
+    for seed in range(5):
+        result = Grover(sampler=StructuredSampler(seed=seed)).amplify(problem)
+        assert result.oracle_evaluation
+        assert [int(b) for b in result.top_measurement[::-1]] == planted.tolist()
+
+
+def test_grover_success_fraction_agrees_with_aer_within_binomial_bound():
+    """One Grover iterate, one shot per run: success is Bernoulli(p) with p from exact_probabilities.
+
+    Over N = 60 seeds each fraction is within 4 sigma of p, sigma = sqrt(p (1 - p) / N), and the two
+    fractions are within 4 sqrt(2) sigma of each other (a false failure has probability < 1e-3).
+    """
+    n, runs = 5, 60
+    _, clauses = _unique_instance(n, 12, seed=2)
+    problem = sat_problem(n, clauses)
+    circuit = Grover(iterations=1).construct_circuit(problem, 1, measurement=True)
+    p = sum(v for k, v in exact_probabilities(circuit).items() if problem.is_good_state(k))
+    theta = math.asin(math.sqrt(1 / 32))
+    assert p == pytest.approx(math.sin(3 * theta) ** 2, abs=1e-9)
+    pm = _aer_pass_manager()
+    ours = sum(
+        bool(Grover(iterations=1, sampler=StructuredSampler(seed=s, default_shots=1)).amplify(problem).oracle_evaluation)
+        for s in range(runs)
+    )
+    theirs = sum(
+        bool(Grover(iterations=1, sampler=AerSamplerV2(seed=s, default_shots=1), transpiler=pm).amplify(problem).oracle_evaluation)
+        for s in range(runs)
+    )
+    sigma = math.sqrt(p * (1 - p) / runs)
+    assert abs(ours / runs - p) <= 4 * sigma
+    assert abs(theirs / runs - p) <= 4 * sigma
+    assert abs(ours - theirs) / runs <= 4 * math.sqrt(2) * sigma
+
+
+def test_grover_with_kickback_oracle_and_optimal_iterations():
+    n = 5
+    planted, clauses = _unique_instance(n, 14, seed=3)
+    m = len(clauses)
+    phase = clause_oracle(n, clauses)
+    # |-> ancilla form: the clause AND is an MCX onto an ancilla prepared by X then H
+    kick = QuantumCircuit(n + m + 1)
+    kick.x(n + m)
+    kick.h(n + m)
+    for instruction in phase.data:
+        if getattr(getattr(instruction.operation, "base_gate", None), "name", "") == "z":
+            kick.append(MCXGate(m), [*range(n, n + m), n + m])
+        else:
+            kick.append(instruction.operation, [phase.find_bit(q).index for q in instruction.qubits])
+    kick.h(n + m)
+    kick.x(n + m)
+    problem = sat_problem(n, clauses, kick)
+    k = Grover.optimal_num_iterations(1, n)
+    circuit = Grover(iterations=k).construct_circuit(problem, k, measurement=True)
+    ours = exact_probabilities(circuit)
+    assert_same_distribution(ours, aer_probabilities(circuit))
+    key = "".join(str(b) for b in planted[::-1])
+    assert ours[key] > 0.99
+    result = Grover(iterations=k, sampler=StructuredSampler(seed=0)).amplify(problem)
+    assert result.oracle_evaluation and result.top_measurement == key
+
+
+def test_grover_with_phase_oracle_gate():
+    from qiskit.circuit.library import PhaseOracleGate
+
+    n = 5
+    planted, clauses = _unique_instance(n, 14, seed=4)
+    names = [f"x{i}" for i in range(n)]
+    expression = " & ".join(
+        "(" + " | ".join(("~" if s else "") + names[v] for v, s in zip(vs, ns)) + ")" for vs, ns in clauses
+    )
+    oracle = QuantumCircuit(n)
+    oracle.append(PhaseOracleGate(expression, var_order=names), range(n))
+    problem = sat_problem(n, clauses, oracle)
+    k = Grover.optimal_num_iterations(1, n)
+    circuit = Grover(iterations=k).construct_circuit(problem, k, measurement=True)
+    assert_same_distribution(exact_probabilities(circuit), aer_probabilities(circuit))
+    result = Grover(sampler=StructuredSampler(seed=1)).amplify(problem)
+    assert result.oracle_evaluation
+    assert [int(b) for b in result.top_measurement[::-1]] == planted.tolist()
+
+
+# --------------------------------------------------------------------------- (d) refusals
+
+
+def test_unsupported_gates_are_named_with_their_position():
+    qc = QuantumCircuit(3, 3)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.ry(0.3, 2)
+    qc.t(1)
+    qc.measure(range(3), range(3))
+    with pytest.raises(UnsupportedGateError, match=r"gate 'ry' at instruction 2 on qubits \(2,\)"):
+        StructuredSampler(seed=0).run([qc])
+    with pytest.raises(UnsupportedGateError, match=r"gate 't' inside 'inner' at instruction 1"):
+        inner = QuantumCircuit(2, name="inner")
+        inner.cx(0, 1)
+        inner.t(1)
+        outer = QuantumCircuit(2)
+        outer.h(0)
+        outer.append(inner.to_gate(), [0, 1])
+        exact_probabilities(outer)
+
+
+def test_grover_refuses_an_oracle_outside_the_class():
+    oracle = QuantumCircuit(3)
+    oracle.ccz(0, 1, 2)
+    oracle.s(0)
+    problem = AmplificationProblem(oracle, is_good_state=["111"])
+    with pytest.raises(UnsupportedGateError, match=r"gate 's' inside"):
+        Grover(iterations=1, sampler=StructuredSampler(seed=0)).amplify(problem)
+
+
+def test_mid_circuit_measurement_reset_control_flow_and_broken_structure_are_refused():
+    qc = QuantumCircuit(2, 2)
+    qc.h(0)
+    qc.measure(0, 0)
+    qc.x(0)
+    with pytest.raises(UnsupportedGateError, match="after its measurement at instruction 1: mid-circuit"):
+        exact_probabilities(qc)
+    qc = QuantumCircuit(2, 2)
+    qc.reset(0)
+    with pytest.raises(UnsupportedGateError, match="'reset' at instruction 0"):
+        exact_probabilities(qc)
+    qc = QuantumCircuit(2, 2)
+    qc.h(0)
+    qc.measure(0, 0)
+    with qc.if_test((qc.clbits[0], 1)):
+        qc.x(1)
+    with pytest.raises(UnsupportedGateError, match="'if_else' at instruction 2.*control flow"):
+        StructuredSampler().run([qc])
+    qc = QuantumCircuit(2, 2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.h(1)
+    qc.measure([0, 1], [0, 1])
+    with pytest.raises(UnsupportedGateError, match=r"gate 'h' at instruction 2 on qubits \(1,\) would break the structure"):
+        StructuredSampler().run([qc]).result()
+    qc = QuantumCircuit(2, 2)
+    qc.h(0)
+    qc.measure([0, 0], [0, 1])  # measuring twice is fine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert exact_probabilities(qc) == pytest.approx({"00": 0.5, "11": 0.5})
