@@ -62,6 +62,14 @@ def test_bad_input_one_line_error(capsys, tmp_path, csv_text, extra, message):
     assert message in err
 
 
+def test_too_large_for_memory_is_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("QBNN_MAX_MEMORY", "64K")
+    assert main(["landscape", "--problem", "1", "--meta"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "2^14 configurations and needs" in err and "only 64.0 KiB is available; use fewer parameters" in err
+
+
 def test_problem_and_data_together_are_refused(capsys, tmp_path):
     assert main(["landscape", "--problem", "1", "--data", str(tmp_path / "x.csv")]) == 2
     assert "either --problem or --data" in capsys.readouterr().err
@@ -87,6 +95,32 @@ def test_circuit_text_and_png(tmp_path, capsys):
     png = tmp_path / "u.png"
     assert main(["circuit", "--problem", "1", "--format", "png", "--out", str(png), "--layers", "3,1"]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (None, "--format png needs --out FILE.png, got no --out"),
+        ("u.jpg", "--format png needs --out FILE.png, got"),
+        ("missing/u.png", "does not exist; create it first"),
+    ],
+)
+def test_circuit_png_errors_are_one_line(tmp_path, capsys, out, message):
+    argv = ["circuit", "--layers", "3,1", "--format", "png"] + ([] if out is None else ["--out", str(tmp_path / out)])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_circuit_q_is_one_grover_iterate(tmp_path, capsys):
+    out = tmp_path / "q.qasm"
+    assert main(["circuit", "--problem", "1", "--part", "Q", "--format", "qasm3", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("OPENQASM 3.0;") and "qubit[8] acc;" in text
+    assert text.count("\nh w[") == 16  # U^-1 and U each put the 8 weight qubits through H
+    assert "\nc7z acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7];" in text  # S_chi
+    assert text.count("\nc23z ") == 1  # S_0 on all 24 qubits
 
 
 def test_resources_json(capsys):

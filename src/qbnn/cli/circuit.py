@@ -52,16 +52,25 @@ def circuit_command(
     training = TrainingProblem(network, dataset, activation=activation)
     circuit = training.qbnn.circuit if part is CircuitPart.U else training.grover_iterate
     if format is CircuitFormat.png:
-        if out is None:
-            raise QbnnError("--format png needs --out FILE.png")
+        if out is None or out.suffix.lower() != ".png":
+            raise QbnnError(f"--format png needs --out FILE.png, got {'no --out' if out is None else out}")
+        if not out.parent.is_dir():
+            raise QbnnError(f"cannot write {out}: directory {out.parent} does not exist; create it first")
+        import matplotlib.pyplot as plt
+
         figure = circuit.draw(output="mpl", fold=60)
-        figure.savefig(out, dpi=80, bbox_inches="tight")
+        try:
+            figure.savefig(out, dpi=80, bbox_inches="tight", format="png")
+        except OSError as exc:
+            raise QbnnError(f"cannot write {out}: {exc.strerror}; check the directory exists and is writable") from None
+        finally:
+            plt.close(figure)
         typer.echo(f"wrote {out}")
         return
     if format is CircuitFormat.qasm3:
         from qiskit import qasm3
 
-        text = qasm3.dumps(circuit.decompose(reps=1) if part is CircuitPart.Q else circuit)
+        text = qasm3.dumps(circuit)
     else:
         text = str(circuit.draw(output="text", fold=-1))
     if out is None:
