@@ -10,7 +10,7 @@ import pytest
 
 from qbnn.cli.main import main
 from qbnn.classical import steps_for_confidence
-from qbnn.report import FIGURES
+from qbnn.report import FIGURES, paper_numbers_reproduced
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,9 @@ def test_figures_are_non_trivial_images(reproduced, name):
     image = mpimg.imread(reproduced / name)
     assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 400
     assert image[..., :3].std() > 0.05  # not a blank canvas
-    assert len(np.unique(image[..., :3].reshape(-1, 3), axis=0)) > 20  # lines, text and colours
+    rgb = (image[..., :3] * 255).astype(np.uint32)
+    colours = np.unique((rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2])
+    assert colours.size > 20  # lines, text and colours
 
 
 def test_results_hold_the_table_numbers(reproduced):
@@ -55,6 +57,22 @@ def test_results_hold_the_table_numbers(reproduced):
     assert "112 without replacement, 147 with" in table["problem 2: classical random search steps for 90%"]["ours"]
     for row in results["paper_vs_ours"]:
         assert row["agrees"] or row["note"], row["quantity"]  # every difference is explained
+    # every number the paper states has a row with our value
+    assert table["problem 2: 100%-accurate weight sets"]["ours"].startswith("4 of 256")
+    for number, paper_steps, ours in ((1, "5 steps", 6), (2, "6 steps", 7)):
+        row = table[f"problem {number}: paper schedule passes 90% success after"]
+        assert row["paper"] == paper_steps and row["ours"].startswith(f"step {ours} exactly")
+        assert results["figure5"][f"problem {number}"]["steps_for_90_exact"] == ours
+    for number in (1, 2):
+        assert table[f"problem {number}: success vs k follows sin^2((2k+1)theta) (fig. 4)"]["agrees"]
+    meta_rows = [table[f"problem {number} meta: amplifications that suffice"] for number in (1, 2)]
+    assert [r["paper"] for r in meta_rows] == ["16-20", "16-20"]
+    assert [r["agrees"] for r in meta_rows] == [True, False]  # optimal k = 20 for 24 solutions, 8 for 156
+    assert "first peak is at k = 8" in meta_rows[1]["note"]
+    window = results["figure6"]["problem 2 meta"]["success_for_k_16_to_20"]
+    assert sorted(window) == ["16", "17", "18", "19", "20"] and max(window.values()) < 0.6
+    assert [table[f"problem {n}: classical random search steps for 90%"]["paper"] for n in (1, 2)] == ["28", "57"]
+    assert paper_numbers_reproduced(results["paper_vs_ours"]) == (9, 12)
 
 
 def test_report_embeds_figures_and_the_table(reproduced):
@@ -64,8 +82,11 @@ def test_report_embeds_figures_and_the_table(reproduced):
     assert "## Paper vs ours" in report and report.count("\n| problem") >= 14
 
 
-def test_same_seed_same_files(reproduced, tmp_path):
+def test_same_seed_same_files(reproduced, tmp_path, capsys):
     assert main(["reproduce", "--out", str(tmp_path), "--runs", "20", "--shots", "10"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split() == [str(tmp_path / name) for name in (*FIGURES, "results.json", "report.md")]
+    assert "9 of 12 paper numbers reproduced" in " ".join(captured.err.split())
     for name in ("results.json", "report.md"):
         assert (tmp_path / name).read_text() == (reproduced / name).read_text()
 

@@ -26,6 +26,7 @@ from qbnn.network import Network
 
 __all__ = [
     "draw_network",
+    "edge_key",
     "network_figure",
     "distribution_figure",
     "success_vs_k_figure",
@@ -85,10 +86,31 @@ def draw_network(
         ax.set_title(title, fontsize=10)
 
 
-def network_figure(network: Network, weights=None, connections=None, title: str | None = None) -> Figure:
-    """A figure with one network drawing (``qbnn train --draw``)."""
-    fig, ax = plt.subplots(figsize=(1.6 * len(network.layers) + 1, 3))
-    draw_network(ax, network, weights, connections, title)
+def edge_key(ax, meta: bool = True, **legend_options) -> None:
+    """A legend explaining the edge styles of :func:`draw_network`."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=PLUS, lw=2.0, label="weight +1"),
+        Line2D([], [], color=MINUS, lw=2.0, ls="--", label="weight -1"),
+    ]
+    if meta:
+        handles.append(Line2D([], [], color=ABSENT, lw=1.0, ls=":", label="absent connection (reads -1)"))
+    ax.legend(handles=handles, **{"fontsize": 7, "frameon": False, **legend_options})
+
+
+def network_figure(
+    network: Network,
+    weights=None,
+    connections=None,
+    title: str | None = None,
+    feature_names: Sequence[str] | None = None,
+) -> Figure:
+    """A figure with one network drawing and a key of its edge styles (``qbnn train --draw``)."""
+    fig, ax = plt.subplots(figsize=(1.6 * len(network.layers) + 1, 3.4))
+    draw_network(ax, network, weights, connections, title, feature_names)
+    if weights is not None:
+        edge_key(ax, network.meta, loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=3)
     return fig
 
 
@@ -112,27 +134,32 @@ def distribution_figure(distributions: Mapping[int, np.ndarray], good_mask: np.n
 
 
 def success_vs_k_figure(curves: Sequence[Mapping], title: str = "Success probability after k Grover iterations") -> Figure:
-    """Figure 4: per problem, exact curve from the circuit, the sin^2 law and shot estimates with error bars.
+    """Figure 4: one panel per problem: exact curve from the circuit, the sin^2 law and shot estimates with error bars.
 
-    Each curve mapping holds ``label``, ``k``, ``exact``, ``theory``, ``shots`` and ``estimate``.
+    Each curve mapping holds ``label``, ``k``, ``exact``, ``theory``, ``shots``, ``solutions``,
+    ``configurations`` and ``estimate``.
     """
-    fig, ax = plt.subplots(figsize=(7, 4))
-    colors = ["#2166ac", "#d6604d", "#4d9221", "#8073ac"]
-    for curve, color in zip(curves, colors):
+    fig, axes = plt.subplots(1, len(curves), figsize=(5 * len(curves), 3.8), squeeze=False, sharey=True)
+    for ax, curve, panel in zip(axes[0], curves, "abcdefgh"):
         k = np.asarray(curve["k"])
         fine = np.linspace(k.min(), k.max(), 400)
         theta = np.arcsin(np.sqrt(curve["solutions"] / curve["configurations"]))
-        ax.plot(fine, np.sin((2 * fine + 1) * theta) ** 2, "-", color=color, alpha=0.35, lw=1)
-        ax.plot(k, curve["exact"], "o", color=color, mfc="none", label=f"{curve['label']}: exact (circuit)")
+        ax.plot(fine, np.sin((2 * fine + 1) * theta) ** 2, "-", color="#2166ac", alpha=0.4, lw=1.2,
+                label="sin^2((2k+1)θ), sin^2 θ = M/N")
+        ax.plot(k, curve["exact"], "o", color="#2166ac", mfc="none", label="exact, from the circuit")
         est = np.asarray(curve["estimate"])
         err = np.sqrt(np.clip(est * (1 - est), 1e-12, None) / curve["shots"])
-        ax.errorbar(k, est, yerr=err, fmt="x", color=color, capsize=2, label=f"{curve['label']}: {curve['shots']} shots")
-    ax.set_xlabel("Grover iterations k")
-    ax.set_ylabel("P(measure a 100%-accurate configuration)")
-    ax.set_ylim(-0.02, 1.05)
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+        ax.errorbar(k, est, yerr=err, fmt="x", color="#d6604d", capsize=2, label=f"{curve['shots']} shots per k (± 1 s.e.)")
+        ax.set_xlabel("Grover iterations k")
+        ax.set_ylim(-0.02, 1.05)
+        ax.set_title(
+            f"({panel}) {curve['label']}: M = {curve['solutions']} of N = {curve['configurations']}", fontsize=10
+        )
+    axes[0, 0].set_ylabel("P(measure a 100%-accurate configuration)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
@@ -150,12 +177,15 @@ def cumulative_success_figure(panels: Sequence[Mapping]) -> Figure:
         ax.plot(steps, panel["classical_without"], "-", color="#d6604d", label="classical random search (exact)")
         ax.plot(steps, panel["classical_with"], "--", color="#d6604d", alpha=0.6, label="classical, with replacement")
         ax.axhline(0.9, color="black", lw=0.6, alpha=0.5)
+        ax.text(steps[-1], 0.9, "90% ", ha="right", va="bottom", fontsize=7, alpha=0.7)
         ax.set_xscale("log")
         ax.set_xlabel("steps (measurements)")
         ax.set_ylabel("cumulative success")
+        ax.set_ylim(-0.02, 1.05)
         ax.set_title(panel["label"], fontsize=10)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
@@ -164,10 +194,28 @@ def meta_figure(panels: Sequence[Mapping]) -> Figure:
 
     Each panel holds ``label``, ``network``, ``weights``, ``connections``, ``k``, ``exact`` and ``optimal_k``.
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     fig, axes = plt.subplots(2, len(panels) + 1, figsize=(4 * (len(panels) + 1), 6.5))
     network = panels[0]["network"]
     draw_network(axes[0, 0], network, title="(a) meta-BNN: all candidate connections")
-    axes[1, 0].axis("off")
+    key = axes[1, 0]
+    key.axis("off")
+    key.legend(
+        handles=[
+            Line2D([], [], color=PLUS, lw=2.0, label="weight +1"),
+            Line2D([], [], color=MINUS, lw=2.0, ls="--", label="weight -1"),
+            Line2D([], [], color=ABSENT, lw=1.0, ls=":", label="absent connection (reads -1)"),
+            Line2D([], [], color="#2166ac", marker="o", ms=3, label="P(success) after k, from the circuit"),
+            Patch(color="#fdb863", alpha=0.3, label="paper: 16-20 amplifications suffice"),
+            Line2D([], [], color="black", lw=0.8, label="optimal k for M solutions"),
+        ],
+        loc="center",
+        fontsize=8,
+        frameon=False,
+        title="key",
+    )
     for i, panel in enumerate(panels, start=1):
         draw_network(
             axes[0, i], panel["network"], panel["weights"], panel["connections"],
@@ -175,11 +223,15 @@ def meta_figure(panels: Sequence[Mapping]) -> Figure:
         )
         ax = axes[1, i]
         ax.plot(panel["k"], panel["exact"], "-o", ms=3, color="#2166ac")
-        ax.axvspan(16, 20, color="#fdb863", alpha=0.3, label="paper: 16-20 amplifications")
-        ax.axvline(panel["optimal_k"], color="black", lw=0.8, label=f"optimal k = {panel['optimal_k']}")
+        ax.axvspan(16, 20, color="#fdb863", alpha=0.3)
+        ax.axvline(panel["optimal_k"], color="black", lw=0.8)
         ax.set_xlabel("Grover iterations k")
         ax.set_ylabel("P(success)")
-        ax.set_title(f"{panel['label']}: {panel['solutions']} of {panel['configurations']} configurations", fontsize=9)
-        ax.legend(fontsize=7)
+        ax.set_ylim(-0.02, 1.05)
+        ax.set_title(
+            f"{panel['label']}: {panel['solutions']} of {panel['configurations']} configurations, "
+            f"optimal k = {panel['optimal_k']}",
+            fontsize=9,
+        )
     fig.tight_layout()
     return fig

@@ -134,7 +134,7 @@ def figure5(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             seed = int(settings.rng(5, number, run).integers(2**31))
             results.append(train(problem, PaperSchedule(), engine=amp, seed=seed))
             if tick:
-                tick(f"figure 5, problem {number}")
+                tick(f"figure 5, problem {number}: paper schedule run {run + 1}/{settings.runs}")
         steps = np.array([r.steps for r in results])
         calls = np.array([r.oracle_calls for r in results])
         horizon = int(max(steps.max(), steps_for_confidence(m, n, 0.99, replacement=False)))
@@ -169,6 +169,8 @@ def figure6(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
     for number in (1, 2):
         problem, amp = cases.get(number, meta=True)
         m, n = problem.num_solutions, problem.num_configurations
+        if tick:
+            tick(f"figure 6, problem {number} meta: exact success for k = 0..{settings.meta_k_max}")
         amp.prefetch(ks)
         exact = [amp.success_probability(k) for k in ks]
         k_opt = optimal_iterations(m, n)
@@ -185,7 +187,7 @@ def figure6(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             seed = int(settings.rng(6, number, run).integers(2**31))
             bbht.append(train(problem, BBHT(), engine=amp, seed=seed))
             if tick:
-                tick(f"figure 6, problem {number} meta")
+                tick(f"figure 6, problem {number} meta: BBHT run {run + 1}/{settings.runs}")
         calls = np.array([r.oracle_calls for r in bbht])
         window = range(16, 21)
         out[_label(number, True)] = {
