@@ -84,7 +84,9 @@ def test_paper_schedule_cumulative_success_matches_its_exact_distribution(amplif
     problem, amp = amplified(number, meta)
     steps = np.array([train(problem, PaperSchedule(), engine=amp, seed=seed).steps for seed in range(RUNS)])
     horizon = 25
-    exact = paper_schedule_success_cdf(amp.success_probability, horizon)
+    # the exact distribution from the sin^2 law alone (M and N from the landscape), not from the engine
+    m, n = problem.num_solutions, problem.num_configurations
+    exact = paper_schedule_success_cdf(lambda k: success_probability(m, n, k), horizon)
     observed = (steps[None, :] <= np.arange(1, horizon + 1)[:, None]).mean(axis=1)
     for t in range(horizon):
         assert abs(observed[t] - exact[t]) <= binomial_tolerance(exact[t], RUNS), t
@@ -196,3 +198,33 @@ def test_best_reaches_a_perfect_configuration_when_one_exists(number, meta):
         if r.success:
             assert problem.is_good(r.index) and r.correct == 8
             assert r.oracle_calls == sum(k + 1 for k in r.k_history)
+
+
+def test_raising_the_target_reuses_u_and_marks_the_right_configurations():
+    problem = TrainingProblem.paper(2)
+    base = problem.qbnn
+    six = problem.with_target(6)
+    assert "cnt" in [r.name for r in six.qbnn.circuit.qregs]  # compiled here, then handed on
+    seven = six.with_target(7)
+    assert seven.qbnn is six.qbnn  # one U with its count register, shared by every lower target
+    assert problem.with_target(8).qbnn is base  # the paper's U, no count register
+    for sub, target in ((six, 6), (seven, 7)):
+        assert sub.target == target
+        assert sub.num_solutions == problem.landscape.count_at_least(target)
+        amp = get_engine("structured").prepare(sub)
+        assert amp.success_probability(0) == pytest.approx(sub.num_solutions / 256, abs=1e-12)
+        assert amp.success_probability(2) == pytest.approx(success_probability(sub.num_solutions, 256, 2), abs=1e-12)
+
+
+def test_best_never_reports_an_excluded_configuration() -> None:
+    """Dürr–Høyer's random first incumbent must not be a deselected configuration (--exclude)."""
+    full = TrainingProblem.paper(1)
+    solutions = np.flatnonzero(full.good_mask)
+    excluded = tuple(int(i) for i in solutions[:-1])  # keep exactly one solution
+    problem = TrainingProblem.paper(1, exclude=excluded)
+    for seed in range(120):
+        result = train(problem, "best", engine="analytic", seed=seed)
+        if result.index is not None:
+            assert result.index not in excluded, f"seed {seed} reported excluded index {result.index}"
+        if result.success:
+            assert result.index == int(solutions[-1])

@@ -130,14 +130,34 @@ class TrainingProblem:
     # --- circuits -------------------------------------------------------------------
 
     @cached_property
-    def qbnn(self) -> QBNNCircuit:
-        """U, with whatever work registers the oracle needs."""
-        base = compile_qbnn(self.network, self.data, activation=self.activation)
-        if self.uses_paper_oracle:
-            return base
+    def _base_qbnn(self) -> QBNNCircuit:
+        """U as the paper builds it (no oracle workspace)."""
+        return compile_qbnn(self.network, self.data, activation=self.activation)
+
+    @cached_property
+    def _workspace_qbnn(self) -> QBNNCircuit:
+        """U with the count register of the threshold oracle (the same for every target below all points)."""
         from qbnn.compile.threshold import with_threshold_workspace
 
-        return with_threshold_workspace(base, self.target)
+        return with_threshold_workspace(self._base_qbnn, self.target)
+
+    @cached_property
+    def qbnn(self) -> QBNNCircuit:
+        """U, with whatever work registers the oracle needs (a count register for targets below all points)."""
+        return self._base_qbnn if self.target == self.data.num_points else self._workspace_qbnn
+
+    def with_target(self, min_correct: int) -> TrainingProblem:
+        """The same search with another accuracy target, reusing the U circuits already compiled.
+
+        Durr-Hoyer minimum finding raises the target many times; U does not change.
+        """
+        other = TrainingProblem(
+            self.network, self.data, min_correct=min_correct, activation=self.activation, exclude=self.exclude
+        )
+        for name in ("_base_qbnn", "_workspace_qbnn"):
+            if name in self.__dict__:  # cached_property values live in the instance dict
+                other.__dict__[name] = self.__dict__[name]
+        return other
 
     @cached_property
     def oracle(self) -> QuantumCircuit | None:

@@ -316,20 +316,21 @@ def _minimum_finding(
     best possible count (all points) is reached. It cannot prove optimality:
     ``success`` reports that the last, unreached threshold consumed the budget.
     """
-    from qbnn.problem import TrainingProblem as _Problem
-
     engine_name = engine if isinstance(engine, str) else engine.engine_name
     points = problem.data.num_points
     total = problem.num_configurations
     # Step 0: one uniformly random configuration (U, measure) as the first incumbent.
-    best_index = int(rng.integers(0, total))
+    best_index: int | None = int(rng.integers(0, total))
     best_correct = problem.correct_count(best_index)
+    if best_index in problem.exclude:  # a deselected configuration is never an incumbent
+        best_index, best_correct = None, -1
     calls, ks, thresholds = 1, [0], [0]
     calls_to_best = 1
     cap = math.sqrt(total)
+    sub = problem
     while best_correct < points and calls < budget:
         target = best_correct + 1
-        sub = _Problem(problem.network, problem.data, min_correct=target, activation=problem.activation, exclude=problem.exclude)
+        sub = sub.with_target(target)  # the same U, a raised threshold oracle
         amplification = _prepare(sub, engine_name)
         m = 1.0
         improved = False
@@ -351,9 +352,9 @@ def _minimum_finding(
             m = min(strategy.growth * m, cap)
         if not improved:
             break
-    success = best_correct >= problem.target
+    success = best_index is not None and best_correct >= problem.target
     return _result(
-        problem, "best", engine_name, seed, best_index, best_correct, success, ks, calls, problem.target,
+        problem, "best", engine_name, seed, best_index, max(best_correct, 0), success, ks, calls, problem.target,
         tuple(thresholds), calls_to_best,
     )
 

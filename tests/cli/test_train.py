@@ -28,10 +28,15 @@ def test_train_meta_reports_a_classically_correct_structure(capsys, tmp_path):
     assert (tmp_path / "net.png").stat().st_size > 5000
 
 
-def test_same_seed_same_json(capsys):
-    _, a = run_json(capsys, "--problem", "1", "--strategy", "paper", "--seed", "9")
-    _, b = run_json(capsys, "--problem", "1", "--strategy", "paper", "--seed", "9")
+@pytest.mark.parametrize("strategy", [["paper"], ["bbht"], ["fixed", "--k", "2"]])
+def test_same_seed_same_json(capsys, strategy):
+    args = ["--problem", "1", "--strategy", *strategy]
+    _, a = run_json(capsys, *args, "--seed", "9")
+    _, b = run_json(capsys, *args, "--seed", "9")
     assert a == b and a["oracle_calls"] == sum(k + 1 for k in a["k_history"])
+    assert a["seed"] == 9 and a["strategy"] == strategy[0]
+    others = {json.dumps(run_json(capsys, *args, "--seed", str(seed))[1]["configuration"]) for seed in range(10, 16)}
+    assert len(others) > 1  # the seed really drives the measurements
 
 
 def test_failure_is_reported_with_exit_code_1(capsys, tmp_path):
