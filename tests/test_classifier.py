@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV
@@ -11,17 +13,28 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from qbnn.classifier import MedianBinarizer, QuantumBNNClassifier
 from qbnn.data import paper_problem
 
-# Checks run on real-valued data, so this instance binarises at the medians; the checks use up to
-# 10 features, and a threshold below 100% because the checks' blobs are not perfectly separable.
-CHECKED = QuantumBNNClassifier(hidden=(2,), strategy="best", min_accuracy=0.9, binarize="median", random_state=0)
-EXPECTED_FAILURES = {
-    "check_dtype_object": "10 features make [10,2,1] a 22-parameter network, above max_parameters=20 "
-    "(2^p amplitudes); the estimator refuses it with a ValueError by design",
-}
+# Checks run on real-valued data with up to 10 features, so this instance binarises at the medians, has
+# one hidden neuron ([10, 1, 1]: 11 parameter qubits, within max_parameters=20) and the counter sign
+# (10 + 4 gates per count instead of the paper's C(10, 5) = 252 ANDs: the checks' fits stay quick); the
+# threshold is below 100% because the checks' blobs are not perfectly separable.
+CHECKED = QuantumBNNClassifier(
+    hidden=(1,), strategy="best", min_accuracy=0.9, activation="counter", binarize="median", random_state=0
+)
+# Every check runs; none is expected to fail. (check_array_api_input needs SCIPY_ARRAY_API=1, set below.)
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
-@parametrize_with_checks([CHECKED], expected_failed_checks=lambda est: EXPECTED_FAILURES)
-def test_sklearn_estimator_checks(estimator, check):
+def check_name(check) -> str:
+    return getattr(check, "func", check).__name__
+
+
+@parametrize_with_checks([CHECKED], expected_failed_checks=lambda est: EXPECTED_FAILURES, xfail_strict=True)
+def test_sklearn_estimator_checks(estimator, check, monkeypatch):
+    if check_name(check) == "check_array_api_input":
+        # scikit-learn skips this check unless SCIPY_ARRAY_API=1. The estimator is NumPy only, so the check
+        # runs with array_namespace="numpy": it enables array-API dispatch and compares results with the
+        # plain run. SciPy's own array-API mode (read at its import) is irrelevant to NumPy inputs.
+        monkeypatch.setenv("SCIPY_ARRAY_API", "1")
     check(estimator)
 
 
@@ -42,13 +55,67 @@ def test_zero_one_features_and_string_labels():
     assert set(clf.predict(X01)) <= {"yes", "no"} and clf.score(X01, labels) == 1.0
 
 
+def test_the_issue_example_from_the_top_level_package():
+    from qbnn import QuantumBNNClassifier as TopLevel
+
+    data = paper_problem(2)
+    clf = TopLevel(hidden=(2,), meta=False, strategy="bbht", min_accuracy=1.0, engine="structured", random_state=0)
+    assert clf.fit(data.X, data.y) is clf
+    assert clf.score(data.X, data.y) == 1.0 and clf.success_
+    assert clf.weights_.shape == (8,) and set(clf.weights_.tolist()) <= {-1, 1}
+    assert clf.connections_ is None
+    assert clf.oracle_calls_ == clf.result_.oracle_calls == sum(k + 1 for k in clf.result_.k_history)
+    assert clf.get_params()["strategy"] == "bbht"
+    assert clf.set_params(strategy="paper", random_state=1).fit(data.X, data.y).result_.strategy == "paper"
+
+
 def test_predictions_are_deterministic_with_random_state():
     rng = np.random.default_rng(0)
     X = rng.choice([-1, 1], size=(12, 3))
     y = rng.choice([0, 1], size=12)
-    a = QuantumBNNClassifier(strategy="bbht", min_accuracy=0.75, random_state=7).fit(X, y)
-    b = QuantumBNNClassifier(strategy="bbht", min_accuracy=0.75, random_state=7).fit(X, y)
+    fits = [QuantumBNNClassifier(strategy="bbht", min_accuracy=0.75, random_state=s).fit(X, y) for s in (7, 7, 8)]
+    a, b, c = fits
     assert np.array_equal(a.weights_, b.weights_) and a.oracle_calls_ == b.oracle_calls_
+    assert np.array_equal(a.predict(X), b.predict(X))
+    assert a.result_.k_history != c.result_.k_history  # the seed matters
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"strategy": "fixed"}, r"strategy='fixed' is not supported; choose one of bbht, paper, best"),
+        ({"engine": "gpu"}, r"engine='gpu' is not supported; choose one of structured, aer, analytic"),
+        ({"activation": "relu"}, r"activation='relu' is not supported; choose one of paper, counter"),
+        ({"min_accuracy": 1.5}, r"min_accuracy=1.5 must be a number in \[0, 1\]"),
+        ({"max_oracle_calls": 0}, r"max_oracle_calls=0 must be None or an integer >= 1"),
+        ({"hidden": (2, 0)}, r"hidden=\(2, 0\) must be a tuple of layer sizes >= 1"),
+        ({"binarize": "mean"}, r"binarize='mean' is not supported"),
+    ],
+)
+def test_bad_parameters_raise_value_error_naming_them(params, message):
+    data = paper_problem(1)
+    with pytest.raises(ValueError, match=message):
+        QuantumBNNClassifier(random_state=0, **params).fit(data.X, data.y)
+
+
+def test_too_many_features_for_memory_is_a_value_error_before_any_compiling(monkeypatch):
+    X = np.random.default_rng(0).choice([-1, 1], size=(6, 36))
+    y = [0, 1, 0, 1, 0, 1]
+    expected = r"\[36,1,1\] on 6 points needs about 1.8 TiB to simulate \(2\^37 amplitudes, 50 bit rows\) .* select fewer"
+    with pytest.raises(ValueError, match=expected):
+        QuantumBNNClassifier(hidden=(1,), max_parameters=40, activation="counter", random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"2704188 bit rows"):  # the paper's C(24, 12) = 2704156 ANDs, + 32 qubits
+        QuantumBNNClassifier(hidden=(1,), max_parameters=40, random_state=0).fit(X[:, :24], y)
+    monkeypatch.setenv("QBNN_MAX_MEMORY", "16K")  # 2^11 amplitudes alone need 16 KiB
+    with pytest.raises(ValueError, match=r"but only 16.0 KiB is available"):
+        QuantumBNNClassifier(hidden=(1,), random_state=0).fit(X[:, :10], y)
+
+
+def test_docstring_examples_run():
+    import qbnn.classifier
+
+    result = doctest.testmod(qbnn.classifier)
+    assert result.failed == 0 and result.attempted >= 4
 
 
 def test_pipeline_and_grid_search():

@@ -24,6 +24,8 @@ from qbnn.problem import TrainingProblem, resolve_target
 
 __all__ = ["QuantumBNNClassifier", "MedianBinarizer"]
 
+STRATEGIES = ("bbht", "paper", "best")
+
 
 class MedianBinarizer(TransformerMixin, BaseEstimator):
     """Map each feature to +1 above its training median and -1 otherwise.
@@ -54,7 +56,9 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
     meta : bool
         Also learn which first-layer connections exist (paper section 5.1).
     strategy : {"bbht", "paper", "best"}
-        Search strategy (Boyer et al. for unknown solution counts by default).
+        Search strategy: Boyer et al. for unknown solution counts (default), the
+        paper's schedule, or Durr-Hoyer minimum finding (the best training
+        accuracy found within the budget, raising the threshold on each find).
     min_accuracy : float
         Training-accuracy target of the oracle (1.0 = the paper's 100%).
     engine : {"structured", "aer", "analytic"}
@@ -63,6 +67,9 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         Budget; when it runs out the best configuration measured is kept.
     max_parameters : int
         Refuse networks with more parameter qubits than this (2^p amplitudes).
+    activation : {"paper", "counter"}
+        Sign circuit: the paper's OR of ANDs, or a reversible counter and
+        comparator (far fewer gates for neurons with many inputs).
     binarize : {None, "median"}
         None (default): features must already be binary (-1/+1 or 0/1), anything
         else is a ValueError. "median": threshold each feature at its training
@@ -76,6 +83,14 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
     oracle_calls_ : quantum oracle calls used (Grover iterations + measurements)
     success_ : whether the training-accuracy target was reached
     classes_, n_features_in_
+
+    Examples
+    --------
+    >>> from qbnn.data import paper_problem
+    >>> data = paper_problem(1)
+    >>> clf = QuantumBNNClassifier(hidden=(2,), strategy="bbht", random_state=0).fit(data.X, data.y)
+    >>> clf.score(data.X, data.y), clf.success_, clf.connections_ is None
+    (1.0, True, True)
     """
 
     def __init__(
@@ -122,9 +137,35 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             )
         return np.where(X > 0, 1, -1).astype(np.int8)
 
+    def _check_params(self) -> None:
+        """ValueError naming the parameter, per scikit-learn conventions (checked in fit, not __init__)."""
+        from qbnn.compile.qbnn import ACTIVATIONS
+        from qbnn.engines.registry import ENGINE_NAMES
+
+        name = type(self).__name__
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"{name}: strategy={self.strategy!r} is not supported; choose one of {', '.join(STRATEGIES)}")
+        if self.engine not in ENGINE_NAMES:
+            raise ValueError(f"{name}: engine={self.engine!r} is not supported; choose one of {', '.join(ENGINE_NAMES)}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(
+                f"{name}: activation={self.activation!r} is not supported; choose one of {', '.join(ACTIVATIONS)}"
+            )
+        if not isinstance(self.min_accuracy, numbers.Real) or not 0.0 <= float(self.min_accuracy) <= 1.0:
+            raise ValueError(f"{name}: min_accuracy={self.min_accuracy!r} must be a number in [0, 1]")
+        if self.max_oracle_calls is not None and (
+            not isinstance(self.max_oracle_calls, numbers.Integral) or self.max_oracle_calls < 1
+        ):
+            raise ValueError(f"{name}: max_oracle_calls={self.max_oracle_calls!r} must be None or an integer >= 1")
+        hidden = self.hidden or ()
+        if isinstance(hidden, numbers.Integral):
+            hidden = (hidden,)
+        if not all(isinstance(h, numbers.Integral) and h >= 1 for h in hidden):
+            raise ValueError(f"{name}: hidden={self.hidden!r} must be a tuple of layer sizes >= 1, e.g. (2,)")
+
     def _network(self, n_features: int) -> Network:
-        hidden = tuple(int(h) for h in (self.hidden or ()))
-        network = Network((n_features, *hidden, 1), meta=bool(self.meta))
+        hidden = (self.hidden,) if isinstance(self.hidden, numbers.Integral) else tuple(self.hidden or ())
+        network = Network((n_features, *(int(h) for h in hidden), 1), meta=bool(self.meta))
         if network.num_parameters > self.max_parameters:
             raise ValueError(
                 f"{network.describe()} has {network.num_parameters} parameter qubits, above max_parameters="
@@ -132,10 +173,30 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             )
         return network
 
+    def _check_memory(self, network: Network, num_points: int) -> None:
+        """Refuse, before compiling, a network whose simulation cannot fit in memory (ValueError)."""
+        from qbnn.compile.counter import counter_activation_ancillas
+        from qbnn.compile.neurons import paper_activation_ancillas
+        from qbnn.memory import available_memory_bytes, format_bytes
+
+        widest = max(network.layers[:-1])
+        ancillas = (paper_activation_ancillas if self.activation == "paper" else counter_activation_ancillas)(widest)
+        classical = ancillas + sum(network.layers) + num_points  # bit rows besides the parameters
+        size = 1 << network.num_parameters
+        need = 8 * size + classical * size // 8  # float64 amplitudes + one bit row per classical qubit
+        have = available_memory_bytes()
+        if need > have:
+            raise ValueError(
+                f"{network.describe()} on {num_points} points needs about {format_bytes(need)} to simulate "
+                f"(2^{network.num_parameters} amplitudes, {classical} bit rows) but only {format_bytes(have)} is "
+                "available; select fewer features, use smaller hidden layers or activation='counter'"
+            )
+
     def fit(self, X, y):
         """Search the BNN's configuration by amplitude amplification on (X, y); returns self."""
         from qbnn.search import train
 
+        self._check_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -148,11 +209,10 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} needs two classes to learn from; y has only one class {self.classes_.tolist()}"
             )
-        if not 0.0 <= float(self.min_accuracy) <= 1.0:
-            raise ValueError(f"min_accuracy={self.min_accuracy} must lie in [0, 1]")
         binary = self._binary_features(X, fit=True)
         labels = np.where(y == self.classes_[1], 1, -1).astype(np.int8)
         network = self._network(binary.shape[1])
+        self._check_memory(network, binary.shape[0])
         data = Dataset(binary, labels, name="fit data")
         target = resolve_target(data.num_points, min_accuracy=float(self.min_accuracy))
         problem = TrainingProblem(network, data, min_correct=target, activation=self.activation)
