@@ -1,31 +1,38 @@
-"""`qbnn demo` end to end on a small setting, and the example script."""
+"""`qbnn demo` end to end on a small setting, its markdown table, and its one-line errors."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from qbnn.cli.main import main
+from qbnn.demo import DemoSettings, method_names, run_demo
+
+SMALL = ["demo", "--max-samples", "60", "--folds", "2", "--features", "3", "--min-accuracy", "0.8", "--json"]
 
 
 def test_demo_runs_end_to_end_and_reports_every_method(capsys):
-    assert main(["demo", "--max-samples", "60", "--folds", "2", "--features", "3", "--json"]) == 0
+    assert main(SMALL) == 0
     out = json.loads(capsys.readouterr().out)
+    settings = DemoSettings(features=3, folds=2, max_samples=60, min_accuracy=0.8)
+    names = method_names(settings)
     methods = {m["method"]: m for m in out["methods"]}
-    assert len(methods) == 4 and out["samples"] == 60 and out["parameters"] == 3 * 2 + 2
-    quantum = methods["quantum BNN (Durr-Hoyer, structured)"]
-    exhaustive = methods["exhaustive search, same BNN"]
+    assert list(methods) == list(names.values())  # every method, in the documented order
+    assert out["samples"] == 60 and out["parameters"] == 3 * 2 + 2
+    best, threshold = methods[names["best"]], methods[names["threshold"]]
+    exhaustive, random = methods[names["exhaustive"]], methods[names["random"]]
     assert exhaustive["oracle_calls"] == 2**8
-    assert quantum["train_mean"] <= exhaustive["train_mean"] + 1e-12  # nothing beats exhaustive on the training folds
-    assert methods["random search, same oracle budget"]["oracle_calls"] == quantum["oracle_calls"]
+    for quantum in (best, threshold, random):  # nothing beats exhaustive search on the training folds
+        assert quantum["train_mean"] <= exhaustive["train_mean"] + 1e-12
+    assert random["oracle_calls"] == best["oracle_calls"]
+    assert methods[names["random_threshold"]]["oracle_calls"] == threshold["oracle_calls"]
+    assert methods[names["logistic"]]["oracle_calls"] is None
+    assert 0 <= threshold["target_reached"] <= 2 and best["target_reached"] is None
+    if threshold["target_reached"] == 2:
+        assert threshold["train_mean"] >= 0.8
     for m in out["methods"]:
-        assert 0.5 <= m["test_mean"] <= 1.0
-
-
-def test_demo_errors_are_one_line(capsys):
-    assert main(["demo", "--features", "40"]) == 2
-    assert "--features 40 must lie in 1..30" in capsys.readouterr().err
-    assert main(["demo", "--features", "12", "--max-samples", "40", "--folds", "2"]) == 2
-    assert "above max_parameters=20" in capsys.readouterr().err
+        assert 0.0 <= m["test_mean"] <= 1.0 and m["test_std"] >= 0.0
 
 
 def test_demo_is_deterministic(capsys):
@@ -34,3 +41,45 @@ def test_demo_is_deterministic(capsys):
     first = capsys.readouterr().out
     main(args)
     assert capsys.readouterr().out == first
+
+
+def test_markdown_table_has_one_row_per_method():
+    result = run_demo(DemoSettings(features=2, hidden=(1,), folds=2, max_samples=40, engine="analytic", min_accuracy=None))
+    table = result.markdown().splitlines()
+    assert len(table) == 2 + 4  # header, rule, Durr-Hoyer, exhaustive, random, logistic
+    assert table[2].startswith("| quantum BNN, Durr-Hoyer minimum finding (analytic) | ")
+    assert table[3].endswith(f"| {2**result.parameters:,} |")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--features", "40"], "--features 40 must lie in 1..30"),
+        (["--features", "12"], "--features 12 --hidden 2 makes a BNN with 26 parameter qubits, above the demo's 20"),
+        (["--hidden", "2,x"], "--hidden '2,x' is not a list of layer sizes"),
+        (["--hidden", "0"], "--hidden '0' has a layer with no neurons"),
+        (["--folds", "1"], "--folds 1 must be at least 2"),
+        (["--min-accuracy", "1.5"], "--min-accuracy 1.5 must lie in (0, 1]"),
+        (["--max-samples", "5"], "--max-samples 5 is too few for 5 folds"),
+        (["--engine", "gpu"], "unknown engine 'gpu'"),
+    ],
+)
+def test_demo_errors_are_one_line(capsys, args, message):
+    assert main(["demo", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.strip().count("\n") == 0
+
+
+def test_example_script_runs_on_a_subsample(capsys):
+    import runpy
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "breast_cancer.py"
+    main_of_example = runpy.run_path(str(example), run_name="qbnn_example")["main"]
+    out = main_of_example(max_samples=60, folds=2)
+    clf = out["classifier"]
+    assert out["samples"] == 60 and out["train"].shape == (2,)
+    assert clf.weights_.shape == (10,) and clf.oracle_calls_ >= 1
+    assert 0 < clf.train_correct_ <= 60
+    printed = capsys.readouterr().out
+    assert "held-out accuracy" in printed and f"training accuracy {clf.train_correct_}/60" in printed

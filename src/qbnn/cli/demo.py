@@ -7,7 +7,11 @@ from typing import Annotated, Optional
 import typer
 
 from qbnn.cli.options import EngineOption, JsonOption, SeedOption, console, emit
+from qbnn.engines.registry import ENGINE_NAMES
 from qbnn.errors import QbnnError
+from qbnn.network import Network
+
+MAX_PARAMETERS = 20  # QuantumBNNClassifier's default max_parameters
 
 
 def demo_command(
@@ -15,13 +19,16 @@ def demo_command(
     hidden: Annotated[str, typer.Option("--hidden", help="Hidden layer sizes, e.g. 2 or 2,2 ('' for none).")] = "2",
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
     max_samples: Annotated[Optional[int], typer.Option("--max-samples", help="Subsample for a quick run.")] = None,
+    min_accuracy: Annotated[
+        float, typer.Option("--min-accuracy", help="Training-accuracy threshold of the BBHT row (below 1 for real data).")
+    ] = 0.9,
     seed: SeedOption = 0,
     engine: EngineOption = "structured",
     json_output: JsonOption = False,
 ) -> None:
     """Quantum-trained BNN vs exhaustive search, random search and logistic regression (cross-validated).
 
-    Example: qbnn demo --features 4 --folds 5
+    Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3)
     """
     from qbnn.demo import DemoSettings, run_demo
 
@@ -31,11 +38,31 @@ def demo_command(
         raise QbnnError(f"--hidden {hidden!r} is not a list of layer sizes; write e.g. 2 or 2,2") from None
     if not 1 <= features <= 30:
         raise QbnnError(f"--features {features} must lie in 1..30 (breast cancer has 30 features)")
+    if engine not in ENGINE_NAMES:
+        raise QbnnError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    if any(size < 1 for size in sizes):
+        raise QbnnError(f"--hidden {hidden!r} has a layer with no neurons; every size must be >= 1")
+    parameters = Network((features, *sizes, 1)).num_parameters
+    if parameters > MAX_PARAMETERS:
+        raise QbnnError(
+            f"--features {features} --hidden {hidden} makes a BNN with {parameters} parameter qubits, above the demo's "
+            f"{MAX_PARAMETERS}; keep fewer features or smaller hidden layers"
+        )
     if folds < 2:
         raise QbnnError(f"--folds {folds} must be at least 2")
+    if not 0.0 < min_accuracy <= 1.0:
+        raise QbnnError(f"--min-accuracy {min_accuracy} must lie in (0, 1]; give a fraction such as 0.9")
     if max_samples is not None and max_samples < 4 * folds:
         raise QbnnError(f"--max-samples {max_samples} is too few for {folds} folds; use at least {4 * folds}")
-    settings = DemoSettings(features=features, hidden=sizes, folds=folds, max_samples=max_samples, seed=seed, engine=engine)
+    settings = DemoSettings(
+        features=features,
+        hidden=sizes,
+        folds=folds,
+        max_samples=max_samples,
+        seed=seed,
+        engine=engine,
+        min_accuracy=min_accuracy,
+    )
     try:
         with console.status("qbnn demo", spinner="dots") as status:
             result = run_demo(settings, progress=lambda message: status.update(f"qbnn demo: {message}"))
@@ -46,4 +73,7 @@ def demo_command(
         f"BNN {[features, *sizes, 1]} ({result.parameters} parameter qubits), {folds}-fold cross-validation\n"
         + result.table()
     )
+    for score in result.scores:
+        if score.target_reached is not None:
+            human += f"\n{score.method}: training threshold met in {score.target_reached} of {folds} folds"
     emit(result.to_json(), json_output, human)
