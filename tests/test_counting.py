@@ -59,3 +59,37 @@ def test_count_cli_json(capsys):
 def test_count_cli_rejects_zero_shots(capsys):
     assert main(["count", "--shots", "0"]) == 2
     assert "--shots 0 must be at least 1" in capsys.readouterr().err
+
+
+def test_counting_runs_the_real_threshold_circuit_on_the_structured_engine():
+    from qbnn.engines.registry import get_engine
+
+    problem = TrainingProblem.paper(2, min_correct=7)  # the threshold oracle, not the paper's
+    truth = problem.num_solutions
+    amp = get_engine("structured").prepare(problem)
+    result = estimate_solutions(amp, seed=5, shots=400, schedule=[0, 1, 2, 4])
+    for k, hits in zip(result.schedule, result.hits):
+        p = success_probability(truth, 256, k)
+        assert abs(hits / 400 - p) <= 5 * np.sqrt(p * (1 - p) / 400) + 1e-9
+    assert result.interval[0] <= truth <= result.interval[1]
+    assert result.oracle_calls == 400 * (1 + 2 + 3 + 5)
+
+
+def test_count_cli_on_the_default_structured_engine(capsys):
+    assert main(["count", "--problem", "2", "--min-correct", "7", "--seed", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    truth = TrainingProblem.paper(2, min_correct=7).num_solutions
+    assert out["engine"] == "structured" and out["target"] == 7
+    assert out["interval"][0] <= truth <= out["interval"][1]
+    assert out["optimal_k"] == optimal_iterations(out["solutions_rounded"], 256)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import qbnn.amplitude
+    import qbnn.counting
+
+    for module in (qbnn.counting, qbnn.amplitude):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted >= 1

@@ -63,9 +63,11 @@ def default_schedule(num_configurations: int) -> list[int]:
 def _log_likelihood(thetas: np.ndarray, schedule: Sequence[int], hits: Sequence[int], shots: int) -> np.ndarray:
     total = np.zeros_like(thetas)
     for k, h in zip(schedule, hits):
-        p = np.clip(np.sin((2 * k + 1) * thetas) ** 2, 1e-300, 1.0)
-        q = np.clip(1.0 - p, 1e-300, 1.0)
-        total += h * np.log(p) + (shots - h) * np.log(q)
+        p = np.sin((2 * k + 1) * thetas) ** 2
+        if h:  # terms with no counts are 0: skip their logarithms
+            total += h * np.log(np.maximum(p, 1e-300))
+        if shots - h:
+            total += (shots - h) * np.log(np.maximum(1.0 - p, 1e-300))
     return total
 
 

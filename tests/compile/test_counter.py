@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from qiskit import QuantumCircuit, QuantumRegister
 from qiskit.quantum_info import Operator
@@ -131,3 +131,26 @@ def test_counter_is_smaller_than_the_binomial_for_large_n():
         counter = neuron(n, False, counter_activation, counter_activation_ancillas)
         assert counter.num_qubits - n - 1 == counter_bits(n) < paper_activation_ancillas(n)
         assert counter.size() < 2 * n * counter_bits(n) + counter_bits(n) + 2
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the circuit forms; the gate forms need extra clean ancillas
+@pytest.mark.parametrize("n", [4, 8, 12])
+def test_counter_and_comparator_are_smaller_than_qiskits_weighted_adder_and_integer_comparator(n):
+    """The issue allows Qiskit's WeightedAdder + IntegerComparator or our own counter, whichever is smaller."""
+    from qiskit import transpile
+    from qiskit.circuit.library import IntegerComparator, WeightedAdder
+
+    threshold = n // 2 + 1
+    adder = WeightedAdder(n)
+    comparator = IntegerComparator(adder.num_sum_qubits, threshold)
+    theirs_qubits = adder.num_qubits + comparator.num_qubits - adder.num_sum_qubits
+    theirs_cx = sum(
+        transpile(c, basis_gates=["cx", "u"], optimization_level=0).count_ops().get("cx", 0) for c in (adder, comparator)
+    )
+    inputs, register, out = QuantumRegister(n, "in"), QuantumRegister(counter_bits(n), "cnt"), QuantumRegister(1, "out")
+    ours = QuantumCircuit(inputs, register, out)
+    add_count(ours, list(inputs), list(register))
+    mark_at_least(ours, list(register), threshold, out[0])
+    ours_cx = transpile(ours, basis_gates=["cx", "u"], optimization_level=0).count_ops().get("cx", 0)
+    assert ours.num_qubits < theirs_qubits
+    assert ours_cx < theirs_cx

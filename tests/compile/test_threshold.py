@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qbnn.amplitude import success_probability
-from qbnn.data import Dataset, paper_problem, parity_problem
+from qbnn.data import Dataset, parity_problem
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
 from qbnn.engines.structured import StructuredSimulator
@@ -71,11 +71,13 @@ def test_full_target_reduces_to_the_paper_oracle():
     assert TrainingProblem.paper(1, min_correct=8).grover_iterate == paper.grover_iterate
 
 
-def test_threshold_oracle_agrees_with_aer_on_a_small_case():
+@pytest.mark.parametrize("activation", ["paper", "counter"])
+def test_threshold_oracle_agrees_with_aer_on_a_small_case(activation):
     rng = np.random.default_rng(3)
-    data = Dataset(rng.choice([-1, 1], size=(4, 2)), np.array([1, -1, 1, 1]), name="small")
-    problem = TrainingProblem(Network((2, 2, 1)), data, min_correct=3, exclude=(1,))
-    assert problem.grover_iterate.num_qubits <= 18  # 2^18 amplitudes: quick for Aer
+    data = Dataset(rng.choice([-1, 1], size=(3, 2)), np.array([1, -1, 1]), name="small")
+    problem = TrainingProblem(Network((2, 2, 1)), data, min_correct=2, exclude=(1,), activation=activation)
+    assert 0 < problem.num_solutions < problem.num_configurations
+    assert problem.grover_iterate.num_qubits <= 17  # 2^17 amplitudes: quick for Aer
     aer = AerEngine().prepare(problem)
     aer.prefetch(range(4))
     structured = get_engine("structured").prepare(problem)

@@ -14,6 +14,7 @@ from qbnn.problem import TrainingProblem
 from qbnn.search import train
 from qbnn.testing import classical_minibatch_probabilities
 
+
 @pytest.mark.parametrize(("number", "batch_size"), [(1, 2), (1, 4), (2, 3), (2, 4)])
 def test_structured_minibatch_matches_the_classical_recursion(number, batch_size):
     problem = TrainingProblem.paper(number, batch_size=batch_size)

@@ -35,9 +35,8 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
         raise DataError(f"--min-correct {min_correct} is outside 0..{points} (the number of training points)")
     if min_correct == points or any(r.name == COUNT_REGISTER for r in qbnn.circuit.qregs):
         return qbnn
-    cnt = QuantumRegister(counter_bits(points), COUNT_REGISTER)
-    circuit = QuantumCircuit(*qbnn.circuit.qregs, cnt, name=qbnn.circuit.name)
-    circuit.compose(qbnn.circuit, qubits=range(qbnn.circuit.num_qubits), inplace=True)
+    circuit = qbnn.circuit.copy()  # a new register adds its qubits after every existing one
+    circuit.add_register(QuantumRegister(counter_bits(points), COUNT_REGISTER))
     return QBNNCircuit(qbnn.network, qbnn.data, circuit, qbnn.activation)
 
 
