@@ -34,6 +34,7 @@ test: $(TEST_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.sat
 
 clean:
 	rm -rf $(VENV) results build *.egg-info

@@ -17,16 +17,14 @@ from qiskit.quantum_info import Statevector
 from qbnn.errors import UnsupportedGateError
 from qbnn.sampler import StructuredSampler, exact_probabilities, run_exact
 
-qiskit_aer = pytest.importorskip("qiskit_aer")
-qiskit_algorithms = pytest.importorskip("qiskit_algorithms")
-
-from qiskit_aer import AerSimulator  # noqa: E402
-from qiskit_aer.primitives import SamplerV2 as AerSamplerV2  # noqa: E402
-from qiskit_algorithms import AmplificationProblem, Grover  # noqa: E402
+from qiskit_aer import AerSimulator  # the test extra installs Aer and qiskit-algorithms
+from qiskit_aer.primitives import SamplerV2 as AerSamplerV2
+from qiskit_algorithms import AmplificationProblem, Grover
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # qiskit_algorithms uses GroverOperator
 
-_AER = AerSimulator(method="statevector")
+_AER = AerSimulator(method="statevector", max_parallel_threads=1)
+AER_ONE_THREAD = {"backend_options": {"max_parallel_threads": 1}}  # threads only slow these small circuits down
 
 
 def _aer_pass_manager():
@@ -249,6 +247,15 @@ def test_same_seed_same_counts_and_generator_seeds_advance():
     assert StructuredSampler(seed=np.random.default_rng(5)).run([qc]).result()[0].data.alpha == x
 
 
+def test_it_is_a_qiskit_sampler_v2_importable_from_qbnn():
+    from qiskit.primitives import BaseSamplerV2
+
+    from qbnn import StructuredSampler as TopLevel
+
+    assert TopLevel is StructuredSampler and isinstance(StructuredSampler(), BaseSamplerV2)
+    assert StructuredSampler(default_shots=7).default_shots == 7
+
+
 def test_circuit_without_registers_warns_and_gives_empty_data():
     qc = QuantumCircuit(2)
     qc.h(0)
@@ -326,32 +333,46 @@ def test_grover_finds_the_planted_solution():
         assert [int(b) for b in result.top_measurement[::-1]] == planted.tolist()
 
 
-def test_grover_success_fraction_agrees_with_aer_within_binomial_bound():
-    """One Grover iterate, one shot per run: success is Bernoulli(p) with p from exact_probabilities.
+def _solutions(n: int, clauses) -> int:
+    return sum(satisfies([(x >> i) & 1 for i in range(n)], clauses) for x in range(1 << n))
 
-    Over N = 60 seeds each fraction is within 4 sigma of p, sigma = sqrt(p (1 - p) / N), and the two
-    fractions are within 4 sqrt(2) sigma of each other (a false failure has probability < 1e-3).
+
+# (variables, clauses, seed, Grover iterations): small planted instances, a few solutions each
+STATISTICS_CASES = [(4, 6, 3, 1), (4, 6, 4, 2), (5, 8, 8, 1), (5, 10, 1, 2)]
+
+
+@pytest.mark.parametrize(("n", "m", "seed", "iterations"), STATISTICS_CASES)
+def test_grover_success_statistics_agree_with_aer_within_binomial_bound(n, m, seed, iterations):
+    """Grover (qiskit-algorithms) with one shot per run: success is Bernoulli(p), p = sin^2((2k+1) theta).
+
+    p comes from the planted instance's solution count M (brute force), not from any simulator. Over
+    100 seeds each sampler's success fraction is within 4.5 sigma of p and the two fractions are within
+    4.5 sqrt(2) sigma of each other (a false failure has probability below 1e-4 per case).
     """
-    n, runs = 5, 60
-    _, clauses = _unique_instance(n, 12, seed=2)
+    runs = 100
+    planted, clauses = planted_3sat(n, m, np.random.default_rng(seed))
+    solutions = _solutions(n, clauses)
+    assert solutions >= 1 and satisfies(planted, clauses)
     problem = sat_problem(n, clauses)
-    circuit = Grover(iterations=1).construct_circuit(problem, 1, measurement=True)
-    p = sum(v for k, v in exact_probabilities(circuit).items() if problem.is_good_state(k))
-    theta = math.asin(math.sqrt(1 / 32))
-    assert p == pytest.approx(math.sin(3 * theta) ** 2, abs=1e-9)
-    pm = _aer_pass_manager()
-    ours = sum(
-        bool(Grover(iterations=1, sampler=StructuredSampler(seed=s, default_shots=1)).amplify(problem).oracle_evaluation)
-        for s in range(runs)
-    )
-    theirs = sum(
-        bool(Grover(iterations=1, sampler=AerSamplerV2(seed=s, default_shots=1), transpiler=pm).amplify(problem).oracle_evaluation)
-        for s in range(runs)
-    )
-    sigma = math.sqrt(p * (1 - p) / runs)
-    assert abs(ours / runs - p) <= 4 * sigma
-    assert abs(theirs / runs - p) <= 4 * sigma
-    assert abs(ours - theirs) / runs <= 4 * math.sqrt(2) * sigma
+    p = math.sin((2 * iterations + 1) * math.asin(math.sqrt(solutions / 2**n))) ** 2
+    circuit = Grover(iterations=iterations).construct_circuit(problem, iterations, measurement=True)
+    exact = sum(v for k, v in exact_probabilities(circuit).items() if problem.is_good_state(k))
+    assert exact == pytest.approx(p, abs=1e-9)
+
+    def successes(make_sampler, transpiler=None) -> int:
+        wins = 0
+        for s in range(runs):
+            result = Grover(iterations=iterations, sampler=make_sampler(s), transpiler=transpiler).amplify(problem)
+            assert result.oracle_evaluation == satisfies([int(b) for b in result.top_measurement[::-1]], clauses)
+            wins += bool(result.oracle_evaluation)
+        return wins
+
+    ours = successes(lambda s: StructuredSampler(seed=s, default_shots=1))  # no transpiling needed
+    theirs = successes(lambda s: AerSamplerV2(seed=s, default_shots=1, options=AER_ONE_THREAD), _aer_pass_manager())
+    sigma = math.sqrt(max(p * (1 - p), 1 / runs) / runs)
+    assert abs(ours / runs - p) <= 4.5 * sigma
+    assert abs(theirs / runs - p) <= 4.5 * sigma
+    assert abs(ours - theirs) / runs <= 4.5 * math.sqrt(2) * sigma
 
 
 def test_grover_with_kickback_oracle_and_optimal_iterations():
@@ -399,6 +420,60 @@ def test_grover_with_phase_oracle_gate():
     result = Grover(sampler=StructuredSampler(seed=1)).amplify(problem)
     assert result.oracle_evaluation
     assert [int(b) for b in result.top_measurement[::-1]] == planted.tolist()
+
+
+def _expression(clauses, names) -> str:
+    return " & ".join("(" + " | ".join(("~" if s else "") + names[v] for v, s in zip(vs, ns)) + ")" for vs, ns in clauses)
+
+
+def test_grover_with_a_phase_oracle_circuit_and_its_own_is_good_state():
+    """The Qiskit tutorial form: AmplificationProblem(PhaseOracle(expr), is_good_state=oracle.evaluate_bitstring)."""
+    from qiskit.circuit.library import PhaseOracle
+
+    n = 5
+    planted, clauses = _unique_instance(n, 14, seed=5)
+    names = [f"x{i}" for i in range(n)]
+    oracle = PhaseOracle(_expression(clauses, names), var_order=names)
+    problem = AmplificationProblem(oracle, is_good_state=oracle.evaluate_bitstring)
+    k = Grover.optimal_num_iterations(1, n)
+    circuit = Grover(iterations=k).construct_circuit(problem, k, measurement=True)
+    ours = exact_probabilities(circuit)
+    assert_same_distribution(ours, aer_probabilities(circuit))
+    key = "".join(str(b) for b in planted[::-1])
+    assert ours[key] == pytest.approx(math.sin((2 * k + 1) * math.asin(math.sqrt(1 / 32))) ** 2, abs=1e-12)
+    result = Grover(sampler=StructuredSampler(seed=2)).amplify(problem)
+    assert result.oracle_evaluation and result.top_measurement == key
+
+
+def test_grover_with_a_bit_flip_oracle_gate_on_a_minus_ancilla():
+    """Boolean-expression synthesis in the bit-flip form, turned into a phase by kickback through |->."""
+    from qiskit.circuit.library import BitFlipOracleGate
+
+    n = 5
+    planted, clauses = _unique_instance(n, 14, seed=6)
+    names = [f"x{i}" for i in range(n)]
+    oracle = QuantumCircuit(n + 1)
+    oracle.x(n)
+    oracle.h(n)
+    oracle.append(BitFlipOracleGate(_expression(clauses, names), var_order=names), range(n + 1))
+    oracle.h(n)
+    oracle.x(n)
+    problem = sat_problem(n, clauses, oracle)
+    k = Grover.optimal_num_iterations(1, n)
+    circuit = Grover(iterations=k).construct_circuit(problem, k, measurement=True)
+    assert_same_distribution(exact_probabilities(circuit), aer_probabilities(circuit))
+    result = Grover(iterations=k, sampler=StructuredSampler(seed=3)).amplify(problem)
+    assert result.oracle_evaluation
+    assert [int(b) for b in result.top_measurement[::-1]] == planted.tolist()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import qbnn.sampler
+
+    result = doctest.testmod(qbnn.sampler)
+    assert result.failed == 0 and result.attempted >= 3
 
 
 # --------------------------------------------------------------------------- (d) refusals

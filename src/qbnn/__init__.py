@@ -19,22 +19,42 @@ from qbnn.errors import (
 __version__ = "0.1.0"
 
 
+#: Public names and the module each lives in, imported on first use so that
+#: ``import qbnn`` stays cheap (scikit-learn, Qiskit and numba load only when needed).
+_LAZY = {
+    "TrainingProblem": "qbnn.problem",
+    "Network": "qbnn.network",
+    "Dataset": "qbnn.data",
+    "load_csv": "qbnn.data",
+    "paper_problem": "qbnn.data",
+    "compute_landscape": "qbnn.landscape",
+    "get_engine": "qbnn.engines.registry",
+    "train": "qbnn.search",
+    "TrainingResult": "qbnn.search",
+    "estimate_solutions": "qbnn.counting",
+    "QuantumBNNClassifier": "qbnn.classifier",
+    "MedianBinarizer": "qbnn.classifier",
+    "StructuredSampler": "qbnn.sampler",
+    "exact_probabilities": "qbnn.sampler",
+}
+
+
 def __getattr__(name: str):
-    """Lazy top-level access: ``from qbnn import QuantumBNNClassifier`` without importing scikit-learn eagerly."""
-    if name in ("QuantumBNNClassifier", "MedianBinarizer"):
-        from qbnn import classifier
+    """Lazy top-level access, e.g. ``from qbnn import QuantumBNNClassifier`` without importing scikit-learn eagerly."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qbnn' has no attribute {name!r}")
+    import importlib
 
-        return getattr(classifier, name)
-    if name in ("StructuredSampler",):
-        from qbnn import sampler
+    return getattr(importlib.import_module(module), name)
 
-        return getattr(sampler, name)
-    raise AttributeError(f"module 'qbnn' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
-    "QuantumBNNClassifier",
-    "MedianBinarizer",
+    *_LAZY,
     "ArchitectureError",
     "DataError",
     "EngineUnavailableError",
