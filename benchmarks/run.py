@@ -1,14 +1,18 @@
 """Engine benchmarks, measured in one run: structured vs Qiskit Aer vs MQT DDSIM vs a plain numpy interpreter.
 
-    make bench                      # everything (about 5-10 minutes on 2 cores)
-    python benchmarks/run.py --quick --json bench.json
+    make bench                                  # everything (about 5-10 minutes on 2 cores)
+    python -m benchmarks.run --quick --json bench.json
+    python -m benchmarks.run --scaling-only     # only the scaling table (about 2 minutes)
 
 Prints (1) seconds per Grover iteration on the paper's problem 1 for each
 simulator and the ratios, (2) the meta circuit against DDSIM with the memory
 a state vector would need, (3) a scaling table of time and peak memory per
 iteration for p = 8..24 parameter qubits with 16 random training points, and
 (4) the engine's efficiency: bare numpy row XORs for the same gate count,
-divided by the engine's time. Nothing here is asserted; numbers are reported.
+divided by the engine's time. The engine and the bare XORs are timed in
+alternating rounds in the same process and the fastest round of each is kept,
+so that other load on a shared machine affects both alike. Nothing here is
+asserted; numbers are reported.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -48,19 +53,44 @@ def timed(fn, min_seconds: float = 1.0, max_repeats: int = 100_000) -> float:
             return elapsed / count
 
 
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int = 5, batch_seconds: float = 0.05) -> dict[str, float]:
+    """Seconds per call of each function, timed in alternating rounds; the fastest round of each is kept.
+
+    Each round times a batch of calls lasting at least ``batch_seconds``; other load only ever adds time.
+    """
+    batch = {}
+    for name, fn in fns.items():
+        fn()  # warm-up (numba compilation, caches)
+        start = time.perf_counter()
+        fn()
+        batch[name] = max(1, int(batch_seconds / max(time.perf_counter() - start, 1e-9)))
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(batch[name]):
+                fn()
+            best[name] = min(best[name], (time.perf_counter() - start) / batch[name])
+    return best
+
+
 # --- ours ---------------------------------------------------------------------------------
 
 
-def structured_iteration(problem: TrainingProblem, min_seconds: float = 1.0) -> tuple[float, float, StructuredState, object]:
-    """(compile seconds, seconds per Grover iteration, state after U, compiled Q)."""
+def structured_and_floor(problem: TrainingProblem, rounds: int = 5) -> tuple[float, float, float, StructuredState, object]:
+    """(compile seconds, seconds per Grover iteration, bare-XOR floor seconds, state U Q^j, compiled Q).
+
+    The engine's iteration (Q applied in place to one state, so peak memory is one state's) and the
+    floor (one bare numpy XOR over 2^p/64 words per gate of Q) are timed in alternating rounds.
+    """
     sim = StructuredSimulator()
     start = time.perf_counter()
     u = sim.compile(problem.qbnn.circuit)
     q = sim.compile(problem.grover_iterate)
     compile_seconds = time.perf_counter() - start
     state = sim.run(u)
-    work = state.copy()
-    return compile_seconds, timed(lambda: q.apply(work, sim), min_seconds), state, q
+    times = interleaved({"ours": lambda: q.apply(state, sim), "floor": bare_xor_sweep(q.num_ops, state.num_index_bits)}, rounds)
+    return compile_seconds, times["ours"], times["floor"], state, q
 
 
 # --- the previous version: a plain numpy gate interpreter ------------------------------------
@@ -102,8 +132,8 @@ def numpy_interpreter_iteration(state: StructuredState, program, min_seconds: fl
     return timed(iteration, min_seconds, max_repeats=200)
 
 
-def bare_xor_seconds(num_ops: int, num_index_bits: int, min_seconds: float = 0.5) -> float:
-    """Time of ``num_ops`` bare numpy XORs over 2^p/64 words: the floor of one iteration's row work."""
+def bare_xor_sweep(num_ops: int, num_index_bits: int) -> Callable[[], None]:
+    """``num_ops`` bare numpy XORs of one row into another over 2^p/64 words: the floor of one iteration's row work."""
     words = max(1, (1 << num_index_bits) // 64)
     a = np.zeros(words, dtype=np.uint64)
     b = np.ones(words, dtype=np.uint64)
@@ -112,7 +142,7 @@ def bare_xor_seconds(num_ops: int, num_index_bits: int, min_seconds: float = 0.5
         for _ in range(num_ops):
             np.bitwise_xor(a, b, out=a)
 
-    return timed(sweep, min_seconds, max_repeats=1000)
+    return sweep
 
 
 # --- the competitors -----------------------------------------------------------------------
@@ -198,7 +228,7 @@ def random_problem(layers: tuple[int, ...], points: int = 16, seed: int = 0) -> 
 def scaling_case(layers: tuple[int, ...]) -> dict:
     """One scaling row, run in this (fresh) process so its peak memory is its own."""
     problem = random_problem(layers)
-    compile_s, per_iteration, state, q = structured_iteration(problem, min_seconds=2.0)
+    compile_s, per_iteration, floor, state, q = structured_and_floor(problem, rounds=5)
     return {
         "layers": ",".join(map(str, layers)),
         "p": problem.num_parameters,
@@ -207,16 +237,30 @@ def scaling_case(layers: tuple[int, ...]) -> dict:
         "compile_s": compile_s,
         "seconds_per_iteration": per_iteration,
         "state_bytes": int(state.rows.nbytes + state.amplitudes.nbytes),
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "bare_xor_s": bare_xor_seconds(q.num_ops, state.num_index_bits),
+        "peak_rss_bytes": peak_rss_bytes(),
+        "bare_xor_s": floor,
     }
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory: VmHWM on Linux, else ru_maxrss.
+
+    (ru_maxrss of a child process includes its parent's memory at fork time, e.g. after the Aer run.)
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def baseline_rss() -> int:
     """Peak memory of a process that imports qbnn and compiles a tiny problem: subtracted from each row."""
     code = (
-        "import resource, benchmarks.run as b; b.scaling_case((2, 1)); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)"
+        "import benchmarks.run as b; b.scaling_case((2, 1)); print(b.peak_rss_bytes())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=_root())
     return int(out.stdout.strip().splitlines()[-1])
@@ -242,7 +286,7 @@ def run_scaling(cases) -> list[ScalingRow]:
         print(
             f"  [{row.layers}]{'':<{8 - len(row.layers)}} p={row.p:>2}  {row.qubits:>3} qubits  {row.gates_per_iteration:>6} gates  "
             f"{row.seconds_per_iteration:>10.4g} s/iter  compile {row.compile_s:>6.2f} s  state {format_bytes(row.state_bytes):>10}  "
-            f"peak +{format_bytes(row.peak_rss_bytes):>10}  efficiency {row.efficiency:.2f}",
+            f"peak +{format_bytes(row.peak_rss_bytes):>10}  bare XORs {row.bare_xor_s:>10.4g} s  efficiency {row.efficiency:.2f}",
             flush=True,
         )
     return rows
@@ -254,6 +298,7 @@ def run_scaling(cases) -> list[ScalingRow]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip Aer and the two largest scaling rows")
+    parser.add_argument("--scaling-only", action="store_true", help="only the scaling table (no Aer, DDSIM, interpreter)")
     parser.add_argument("--json", metavar="PATH", help="also write every number to PATH")
     parser.add_argument("--scaling-case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -264,12 +309,11 @@ def main(argv=None) -> int:
     report: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "numpy": np.__version__}}
     print(f"qbnn engine benchmarks ({os.cpu_count()} CPUs, Python {report['machine']['python']})\n", flush=True)
 
-    for label, meta in (("problem 1", False), ("problem 1 meta", True)):
+    for label, meta in () if args.scaling_only else (("problem 1", False), ("problem 1 meta", True)):
         problem = TrainingProblem.paper(1, meta=meta)
         n = problem.grover_iterate.num_qubits
-        compile_s, ours, state, q = structured_iteration(problem)
+        compile_s, ours, bare, state, q = structured_and_floor(problem, rounds=7)
         numpy_s = numpy_interpreter_iteration(state, q, min_seconds=1.0)
-        bare = bare_xor_seconds(q.num_ops, state.num_index_bits)
         entry = {
             "qubits": n,
             "parameter_qubits": problem.num_parameters,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 from qbnn.amplitude import success_probability
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
-from qbnn.errors import QbnnError, ResourceLimitError
+from qbnn.errors import EngineUnavailableError, QbnnError, ResourceLimitError
 from qbnn.problem import TrainingProblem
 
 CASES = [(1, False, 12), (2, False, 12), (1, True, 25), (2, True, 25)]
@@ -69,6 +71,12 @@ def test_sampling_is_deterministic_per_seed():
     b = amp.sample(4, np.random.default_rng(11), shots=50)
     assert np.array_equal(a, b)
     assert np.mean(amp.problem.good_mask[a]) > 0.9
+
+
+def test_aer_engine_without_qiskit_aer_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "qiskit_aer", None)  # makes `import qiskit_aer` raise ImportError
+    with pytest.raises(EngineUnavailableError, match=r"^--engine aer needs Qiskit Aer, which is not installed; run: pip install 'qbnn\[aer\]'"):
+        get_engine("aer").prepare(TrainingProblem.paper(1))
 
 
 def test_unknown_engine():

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.circuit.library import CCXGate, CXGate, MCXGate, SwapGate, ZGate
+from qiskit.circuit.library import CCXGate, CXGate, GlobalPhaseGate, MCXGate, SwapGate, ZGate
 from qiskit.quantum_info import Operator
 
 from qbnn.engines.gate_table import PHASE, lower_circuit
@@ -30,6 +30,7 @@ GATES = [
     ("mcz3", lambda qc: qc.append(ZGate().control(3, annotated=False), [0, 1, 2, 3]), 4),
     ("mcz3_o2", lambda qc: qc.append(ZGate().control(3, ctrl_state=2, annotated=False), [0, 1, 2, 3]), 4),
     ("h_mcx_h", lambda qc: (qc.h(2), qc.ccx(0, 1, 2), qc.h(2)), 3),
+    ("global_phase", lambda qc: (qc.append(GlobalPhaseGate(0.7), []), qc.x(0), qc.barrier()), 1),
 ]
 
 
@@ -77,12 +78,25 @@ def test_composite_gates_are_unrolled():
         (lambda qc: (qc.h(0), qc.ry(0.3, 1)), "ry", 1),
         (lambda qc: (qc.x(0), qc.t(0)), "t", 1),
         (lambda qc: (qc.h(0), qc.h(1), qc.cp(0.5, 0, 1)), "cp", 2),
+        (lambda qc: (qc.h(0), qc.barrier(), qc.x(1), qc.rz(0.1, 0)), "rz", 3),  # positions count barriers too
     ],
 )
 def test_unsupported_gates_are_refused_with_name_and_position(build, name, position):
     qc = QuantumCircuit(2)
     build(qc)
     with pytest.raises(UnsupportedGateError, match=rf"gate '{name}' at instruction {position} .*use --engine aer"):
+        StructuredSimulator().run(qc)
+
+
+def test_a_gate_inside_a_composite_is_refused_at_the_composite_position():
+    inner = QuantumCircuit(2, name="inner")
+    inner.cx(0, 1)
+    inner.ry(0.2, 1)
+    qc = QuantumCircuit(3)
+    qc.h(0)
+    qc.ccx(0, 1, 2)
+    qc.append(inner.to_gate(), [0, 2])
+    with pytest.raises(UnsupportedGateError, match=r"^gate 'ry' at instruction 2 inside 'inner' on qubits \(2,\) .*--engine aer"):
         StructuredSimulator().run(qc)
 
 

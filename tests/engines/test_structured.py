@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import MCXGate, ZGate
 
+from qbnn.engines import structured
 from qbnn.engines.amplify_aer import load_aer_simulator
+from qbnn.engines.bitrow_kernels import walsh_hadamard
 from qbnn.engines.structured import StructuredSimulator, StructuredState
 from qbnn.errors import ResourceLimitError, UnsupportedGateError
 
@@ -24,11 +26,11 @@ def aer_statevector(circuit: QuantumCircuit) -> np.ndarray:
 
 
 @st.composite
-def structured_circuits(draw):
-    n = draw(st.integers(2, 12))
+def structured_circuits(draw, min_qubits: int = 2, min_superposed: int = 0):
+    n = draw(st.integers(min_qubits, 12))
     qc = QuantumCircuit(n)
     qc.global_phase = draw(st.floats(0, 2 * np.pi))
-    for q in draw(st.lists(st.integers(0, n - 1), max_size=n, unique=True)):
+    for q in draw(st.lists(st.integers(0, n - 1), min_size=min_superposed, max_size=n, unique=True)):
         qc.h(q)
     for _ in range(draw(st.integers(0, 30))):
         kind = draw(st.sampled_from(["x", "mcx", "mcz", "h", "swap"]))
@@ -64,6 +66,53 @@ def test_random_circuits_agree_with_aer_including_global_phase(circuit):
         return
     np.testing.assert_allclose(state.statevector(), aer_statevector(circuit), atol=1e-9)
     assert np.isrealobj(state.amplitudes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(structured_circuits(min_qubits=9, min_superposed=8), st.sampled_from([1, 2, 3]))
+def test_word_tiling_agrees_with_aer(circuit, tile_words):
+    """2^8..2^12 indices in tiles of 1-3 words: every tile boundary and the per-tile buffer are exercised."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(structured, "_TILE_WORDS", tile_words)
+        try:
+            state = StructuredSimulator().run(circuit)
+        except UnsupportedGateError:
+            assume(False)
+            return
+    assert state.num_index_bits >= 8
+    np.testing.assert_allclose(state.statevector(), aer_statevector(circuit), atol=1e-9)
+
+
+def test_hadamard_layers_on_index_bits_agree_with_aer():
+    """H layers mixing plain index bits, a repeated qubit, a re-indexed qubit and a constant qubit."""
+    qc = QuantumCircuit(11)
+    qc.h(range(9))
+    qc.x(9)
+    qc.h(9)  # qubit 9 in |->: index bit 9
+    qc.z(9)  # (keeps H.CX.H on qubit 9 from being lowered to a CZ)
+    qc.cx(0, 9)  # row 9 = bit 9 XOR bit 0: an H on it needs re-indexing (the general path)
+    qc.ccx(1, 2, 10)
+    qc.ccx(1, 2, 10)  # qubit 10 computed and uncomputed: constant again
+    qc.append(ZGate().control(3, ctrl_state=5, annotated=False), [3, 4, 5, 6])
+    qc.h([3, 4, 3, 5, 6, 7, 8])  # one layer of plain index bits; H twice on qubit 3
+    qc.h([9, 1])
+    qc.h([0, 10])  # qubit 10 is constant: the index grows
+    state = StructuredSimulator().run(qc)
+    assert state.num_index_bits == 11
+    np.testing.assert_allclose(state.statevector(), aer_statevector(qc), atol=1e-9)
+
+
+@pytest.mark.parametrize("bits", [[0, 1, 2], [3, 7, 12], [13, 14, 15], [0, 2, 5, 12, 13, 15], list(range(16))])
+def test_walsh_hadamard_applies_h_on_each_index_bit(bits):
+    """The blocked, radix-4 transform equals one H per bit (cache blocks below 2^13, two bits per pass above)."""
+    p = 16
+    amplitudes = np.random.default_rng(3).normal(size=1 << p)
+    expected = amplitudes.copy()
+    for b in bits:  # H on bit b: pairs (i, i + 2^b) as the middle axis of a reshape
+        pairs = expected.reshape(-1, 2, 1 << b)
+        expected = np.stack([pairs[:, 0] + pairs[:, 1], pairs[:, 0] - pairs[:, 1]], axis=1).reshape(-1) / np.sqrt(2)
+    walsh_hadamard(amplitudes, np.array(bits, dtype=np.int64), p)
+    np.testing.assert_allclose(amplitudes, expected, atol=1e-12)
 
 
 @pytest.mark.parametrize("kickback", [True, False])

@@ -7,7 +7,8 @@ Every supported gate is one of four kinds (DESIGN.md section 3):
 - ``SWAP``  (a row exchange),
 - ``H``     on a constant qubit (extends the index) or on a free index qubit (a butterfly).
 
-Barriers, identities and the circuit's global phase are kept aside; final
+Barriers and identities are skipped; the circuit's global phase (and any
+``global_phase`` instruction) is kept beside the amplitudes; final
 measurements are recorded. Composite instructions are unrolled into their
 definitions; H·MCX·H on one target is lowered to a multi-controlled Z (the
 form of Qiskit's ``grover_operator`` zero reflection). Anything else is
@@ -30,7 +31,9 @@ __all__ = ["PERM", "PHASE", "SWAP", "H", "Op", "LoweredCircuit", "lower_circuit"
 PERM, PHASE, SWAP, H = 0, 1, 2, 3
 
 #: Names accepted without a definition lookup (documentation of the class; ControlledGate X/Z of any size also).
-SUPPORTED_GATES = ("x", "cx", "ccx", "mcx", "c3x", "c4x", "z", "cz", "ccz", "mcz", "swap", "h", "id", "barrier", "measure")
+SUPPORTED_GATES = (
+    "x", "cx", "ccx", "mcx", "c3x", "c4x", "z", "cz", "ccz", "mcz", "swap", "h", "id", "barrier", "global_phase", "measure",
+)
 _SKIP = {"barrier", "id", "delay"}
 #: Standard gates are refused by name, never unrolled into their (rotation) definitions.
 _STANDARD = set(get_standard_gate_name_mapping())
@@ -44,7 +47,7 @@ class Op:
     target: int
     controls: tuple[int, ...] = ()
     polarities: tuple[int, ...] = ()  # 1: fires on |1>, 0: fires on |0>
-    position: int = -1  # index in the flattened instruction list, for error messages
+    position: int = -1  # index of the instruction in the user's circuit (of the enclosing one if unrolled)
     name: str = ""
 
 
@@ -59,10 +62,11 @@ class LoweredCircuit:
     num_clbits: int = 0
 
 
-def _refuse(name: str, position: int, qubits: list[int], why: str = "") -> UnsupportedGateError:
+def _refuse(name: str, position: int, qubits: list[int], why: str = "", inside: tuple[str, ...] = ()) -> UnsupportedGateError:
     detail = f" ({why})" if why else ""
+    where = "".join(f" inside '{outer}'" for outer in reversed(inside))
     return UnsupportedGateError(
-        f"gate '{name}' at instruction {position} on qubits {tuple(qubits)} is outside the structured engine's class"
+        f"gate '{name}' at instruction {position}{where} on qubits {tuple(qubits)} is outside the structured engine's class"
         f"{detail}: it runs X/CX/CCX/MCX, Z/CZ/CCZ/MCZ, SWAP and H on constant or free index qubits; "
         "use --engine aer for general circuits"
     )
@@ -74,13 +78,21 @@ def _controls_of(op: ControlledGate, qubits: list[int]) -> tuple[tuple[int, ...]
     return tuple(qubits[:n]), tuple((state >> j) & 1 for j in range(n))
 
 
-def _flatten(circuit: QuantumCircuit, qubit_map: list[int], clbit_map: list[int], out: LoweredCircuit, depth: int = 0) -> None:
+def _flatten(
+    circuit: QuantumCircuit,
+    qubit_map: list[int],
+    clbit_map: list[int],
+    out: LoweredCircuit,
+    inside: tuple[str, ...] = (),
+    top_position: int = -1,
+) -> None:
+    """Append ``circuit``'s gates to ``out``; positions are indices in the user's (top-level) circuit."""
     out.global_phase += float(circuit.global_phase)
-    for instruction in circuit.data:
+    for index, instruction in enumerate(circuit.data):
         op = instruction.operation
         name = op.name
         qubits = [qubit_map[circuit.find_bit(q).index] for q in instruction.qubits]
-        position = len(out.ops)
+        position = index if not inside else top_position
         if name in _SKIP:
             continue
         if name == "measure":
@@ -88,10 +100,12 @@ def _flatten(circuit: QuantumCircuit, qubit_map: list[int], clbit_map: list[int]
             out.measurements.append((qubits[0], clbit))
             continue
         if out.measurements and any(q in {m[0] for m in out.measurements} for q in qubits):
-            raise _refuse(name, position, qubits, "a gate after a measurement of its qubit")
+            raise _refuse(name, position, qubits, "a gate after a measurement of its qubit", inside)
         if getattr(op, "condition", None) is not None or name in {"if_else", "while_loop", "for_loop", "switch_case", "reset"}:
-            raise _refuse(name, position, qubits, "classical control flow and resets are not supported")
-        if name == "x":
+            raise _refuse(name, position, qubits, "classical control flow and resets are not supported", inside)
+        if name == "global_phase":
+            out.global_phase += float(op.params[0])
+        elif name == "x":
             out.ops.append(Op(PERM, qubits[0], position=position, name=name))
         elif name == "z":
             out.ops.append(Op(PHASE, -1, (qubits[0],), (1,), position=position, name=name))
@@ -105,11 +119,12 @@ def _flatten(circuit: QuantumCircuit, qubit_map: list[int], clbit_map: list[int]
         elif isinstance(op, ControlledGate) and op.base_gate.name == "z" and len(qubits) == op.num_ctrl_qubits + 1:
             controls, polarities = _controls_of(op, qubits)
             out.ops.append(Op(PHASE, -1, (*controls, qubits[-1]), (*polarities, 1), position=position, name=name))
-        elif name not in _STANDARD and getattr(op, "definition", None) is not None and depth < 20 and not isinstance(op, ControlledGate):
+        elif name not in _STANDARD and getattr(op, "definition", None) is not None and len(inside) < 20 and not isinstance(op, ControlledGate):
             definition = op.definition
-            _flatten(definition, [qubits[definition.find_bit(q).index] for q in definition.qubits], clbit_map, out, depth + 1)
+            inner_qubits = [qubits[definition.find_bit(q).index] for q in definition.qubits]
+            _flatten(definition, inner_qubits, clbit_map, out, (*inside, name), position)
         else:
-            raise _refuse(name, position, qubits)
+            raise _refuse(name, position, qubits, inside=inside)
 
 
 def _lower_hxh(ops: list[Op]) -> list[Op]:

@@ -6,7 +6,8 @@ settings of the superposed ("index") bits, where every qubit is a classical
 bit function of i. Each qubit is stored as a row of 2^p bits (uint64 words)
 and the a_i as a real vector, with one complex global phase beside them. A
 gate costs O(2^p / 64) word operations instead of O(2^n) amplitudes, and the
-whole gate list runs in one numba loop.
+whole gate list runs in one numba loop, tiled over the words so that the rows
+stay in cache (:mod:`qbnn.engines.bitrow_kernels`).
 
 >>> from qiskit import QuantumCircuit
 >>> qc = QuantumCircuit(3)
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from qiskit import QuantumCircuit
 
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, run_ops
+from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, run_ops_tiled
 from qbnn.engines.gate_table import LoweredCircuit, lower_circuit, pack_ops
 from qbnn.errors import ResourceLimitError, UnsupportedGateError
 from qbnn.memory import available_memory_bytes, format_bytes
@@ -35,6 +36,8 @@ __all__ = ["StructuredState", "StructuredProgram", "StructuredSimulator", "state
 
 #: Largest number of qubits for which a dense marginal or state vector is materialised.
 MAX_DENSE_QUBITS = 26
+#: Words per tile of the kernel's loop tiling; 0 sizes tiles to the cache (tests set small tiles).
+_TILE_WORDS = 0
 
 
 def _num_words(num_index: int) -> int:
@@ -142,7 +145,9 @@ class StructuredProgram:
         position = 0
         total = len(kinds)
         while position < total:
-            status, where = run_ops(state.rows, state.amplitudes, state.num_index_bits, kinds, targets, starts, cq, cp, position, total)
+            status, where = run_ops_tiled(
+                state.rows, state.amplitudes, state.num_index_bits, kinds, targets, starts, cq, cp, position, total, _TILE_WORDS
+            )
             if status == DONE:
                 break
             op = self.lowered.ops[where]
