@@ -61,7 +61,7 @@ def test_aer_refuses_a_state_vector_that_does_not_fit():
 
 
 def test_structured_refuses_what_memory_cannot_hold():
-    with pytest.raises(ResourceLimitError, match="superposed qubits and need"):
+    with pytest.raises(ResourceLimitError, match=r"8 superposed qubits .* need 5\.5 KiB but only 4\.0 KiB"):
         get_engine("structured", max_memory_bytes=1 << 12).prepare(TrainingProblem.paper(1)).distribution(0)
 
 
@@ -82,3 +82,10 @@ def test_aer_engine_without_qiskit_aer_says_how_to_install_it(monkeypatch):
 def test_unknown_engine():
     with pytest.raises(QbnnError, match="unknown engine 'gpu'; choose one of structured, aer, analytic"):
         get_engine("gpu")
+
+
+def test_structured_refuses_at_prepare_naming_every_parameter_qubit():
+    """The check happens before compiling or growing the state, and counts all p parameter qubits."""
+    problem = TrainingProblem.paper(1, meta=True)  # p = 14
+    with pytest.raises(ResourceLimitError, match=r"^14 superposed qubits with 30 qubits in all need"):
+        get_engine("structured", max_memory_bytes=1 << 16).prepare(problem)

@@ -31,6 +31,8 @@ class StructuredAmplification(Amplification):
     def __init__(self, problem: TrainingProblem, simulator: StructuredSimulator) -> None:
         super().__init__(problem)
         self.simulator = simulator
+        # refuse at once, before compiling and growing the index one H at a time
+        simulator.check_memory(problem.num_qubits, len(problem.parameter_qubits))
         self.u_program = simulator.compile(problem.state_preparation)
         self.q_programs = [simulator.compile(q) for q in problem.iterates]
         self.parameter_qubits = problem.parameter_qubits
