@@ -35,6 +35,7 @@ test: $(TEST_STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.sat
+	$(BIN)/python -m benchmarks.distributed
 
 clean:
 	rm -rf $(VENV) results build *.egg-info

@@ -5,11 +5,15 @@ its chunks with the same vectorised code as the one-process path and returns
 a small summary (histogram, best count, solutions up to a cap), which the
 client reduces. A local cluster is started by default; ``--scheduler ADDR``
 or ``QBNN_SCHEDULER`` connects to a running one instead. No home-made cluster.
+The structured engine on the same clusters is
+:mod:`qbnn.engines.distributed_structured`; :func:`engine_session` is how the
+commands choose it.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,11 +25,23 @@ from qbnn.errors import QbnnError
 from qbnn.landscape import check_compatible, chunk_ranges
 from qbnn.network import Network
 
-__all__ = ["LandscapeSummary", "dask_client", "landscape_summary", "distributed_landscape_summary", "SOLUTION_CAP"]
+__all__ = [
+    "LandscapeSummary",
+    "dask_client",
+    "wants_dask",
+    "engine_session",
+    "EngineSession",
+    "cluster_workers",
+    "landscape_summary",
+    "distributed_landscape_summary",
+    "SOLUTION_CAP",
+]
 
 #: Solutions listed at most (the count is always exact).
 SOLUTION_CAP = 10_000
 SCHEDULER_ENV = "QBNN_SCHEDULER"
+#: Seconds to wait for a scheduler to answer, and for a running cluster to have a worker.
+CONNECT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -94,14 +110,91 @@ def landscape_summary(network: Network, data: Dataset, *, chunk: int = 1 << 20, 
     return _reduce(network, data, parts, cap)
 
 
+def wants_dask(workers: int | None, scheduler: str | None) -> bool:
+    """True when the user asked for Dask: ``--workers``, ``--scheduler`` or $QBNN_SCHEDULER."""
+    return workers is not None or bool(scheduler) or bool(os.environ.get(SCHEDULER_ENV))
+
+
+@dataclass(frozen=True)
+class EngineSession:
+    """The engine a command runs: its registry name, and the Dask client and worker count when on Dask."""
+
+    engine: str
+    client: object | None = None
+    workers: int | None = None
+
+    @property
+    def on_dask(self) -> bool:
+        return self.client is not None
+
+
 @contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None, *, timeout: float = 10.0) -> Iterator:
-    """A ``distributed.Client``: on ``scheduler`` (or $QBNN_SCHEDULER) if given, else a LocalCluster of ``workers``."""
+def engine_session(engine: str, workers: int | None, scheduler: str | None) -> Iterator[EngineSession]:
+    """``engine`` as given, or ``structured-dask`` inside a Dask client when --workers/--scheduler ask for it.
+
+    $QBNN_SCHEDULER alone moves the structured engine (only) to that scheduler.
+    """
+    explicit = workers is not None or bool(scheduler)
+    if engine != "structured":
+        if explicit:
+            raise QbnnError(
+                f"--workers/--scheduler run the structured engine on Dask; drop --engine {engine} or drop --workers/--scheduler"
+            )
+        yield EngineSession(engine)
+        return
+    if not wants_dask(workers, scheduler):
+        yield EngineSession(engine)
+        return
+    with dask_client(workers, scheduler) as client:
+        if not workers and sys.stderr.isatty() and getattr(client, "dashboard_link", None):
+            print(f"Dask dashboard: {client.dashboard_link}", file=sys.stderr)
+        yield EngineSession("structured-dask", client, len(cluster_workers(client)))
+
+
+def cluster_workers(client) -> dict[str, dict]:
+    """Every worker the scheduler knows (address -> info), whatever the Dask version's default cap."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:  # older distributed: no n_workers argument, all workers listed
+        info = client.scheduler_info()
+    return dict(info["workers"])
+
+
+def _qbnn_version() -> str:
+    import qbnn
+
+    return qbnn.__version__
+
+
+def check_workers(client, address: str) -> None:
+    """Refuse a cluster whose workers cannot import this qbnn version (they run qbnn's tasks)."""
+    from qbnn import __version__
+
+    answers = client.run(_qbnn_version, on_error="return")
+    for worker, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException):
+            raise QbnnError(
+                f"Dask worker {worker} of {address} cannot run qbnn ({type(answer).__name__}: {answer}); "
+                f"install qbnn {__version__} with its dependencies on every worker machine"
+            )
+        if answer != __version__:
+            raise QbnnError(
+                f"Dask worker {worker} of {address} has qbnn {answer} but this client has {__version__}; "
+                "install the same version everywhere"
+            )
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, *, timeout: float | None = None) -> Iterator:
+    """A ``distributed.Client``: on ``scheduler`` if given, else a LocalCluster of ``workers``, else $QBNN_SCHEDULER."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise QbnnError("--workers/--scheduler need Dask; run: pip install 'dask[distributed]'") from None
-    address = scheduler or os.environ.get(SCHEDULER_ENV)
+    if workers is not None and scheduler:
+        raise QbnnError("give --workers N (a local cluster) or --scheduler ADDR (a running one), not both")
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    address = scheduler or (None if workers is not None else os.environ.get(SCHEDULER_ENV))
     if address:
         try:
             client = Client(address, timeout=timeout)
@@ -111,6 +204,14 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *, tim
                 "'dask scheduler' and check the address, or drop --scheduler to use a local cluster"
             ) from None
         try:
+            try:
+                client.wait_for_workers(1, timeout=timeout)
+            except TimeoutError:
+                raise QbnnError(
+                    f"the Dask scheduler at {address} has no workers after {timeout:g} s; "
+                    f"start some with 'dask worker {address}'"
+                ) from None
+            check_workers(client, address)
             yield client
         finally:
             client.close()
@@ -118,7 +219,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, *, tim
     if workers is not None and workers < 1:
         raise QbnnError(f"--workers {workers} must be at least 1")
     cluster = LocalCluster(
-        n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     )
     client = Client(cluster)
     try:

@@ -52,3 +52,20 @@ def test_amplify_threshold_follows_sin2(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["target"] == 6 and out["solutions"] > 4
     assert out["success_probability"] == pytest.approx(out["theory"], abs=1e-12)
+
+
+def test_amplify_on_two_local_dask_workers_equals_one_process(capsys):
+    args = ["amplify", "--problem", "1", "--meta", "--k", "0-4", "--json"]
+    assert main(args) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert main([*args, "--workers", "2"]) == 0
+    ours = json.loads(capsys.readouterr().out)
+    assert (ours["engine"], ours["workers"], single["engine"]) == ("structured-dask", 2, "structured")
+    assert ours["success_probability"] == pytest.approx(single["success_probability"], abs=1e-12)
+    assert ours["solutions"] == single["solutions"] == 24 and ours["theory"] == single["theory"]
+
+
+def test_workers_need_the_structured_engine(capsys):
+    assert main(["amplify", "--engine", "analytic", "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "drop --engine analytic or drop --workers/--scheduler" in err

@@ -77,6 +77,10 @@ def test_best_strategy_on_parity_reports_the_best_accuracy(capsys, tmp_path):
     code, out = run_json(capsys, "--data", str(csv), "--strategy", "best", "--seed", "1")
     assert code == 0 and out["correct"] == 6 and out["success"] is False
     assert out["thresholds"][-1] == 7 and out["oracle_calls_to_best"] <= out["oracle_calls"]
+    assert main(["train", "--data", str(csv), "--strategy", "best", "--seed", "1", "--draw", str(tmp_path / "n.png")]) == 0
+    text = capsys.readouterr().out
+    assert f"best found (Durr-Hoyer, oracle calls to best {out['oracle_calls_to_best']})" in text
+    assert "6/8 correct" in text and "did not reach" not in text
 
 
 def test_threshold_and_exclusion_options(capsys):

@@ -16,12 +16,16 @@ from qbnn.cli.options import (
     LayersOption,
     MetaOption,
     ProblemOption,
+    SchedulerOption,
+    WorkersOption,
     emit,
     load_network_and_data,
 )
+from qbnn.distributed import engine_session
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError
 from qbnn.problem import TrainingProblem, resolve_target
+from qbnn.progress import progress_bar
 
 MAX_K = 10_000
 
@@ -46,6 +50,16 @@ def parse_k_range(text: str) -> list[int]:
     return sorted(values)
 
 
+def _num_solutions(session, training: TrainingProblem) -> int:
+    """M for the sin^2 law: from the Dask landscape when on Dask (the 2^p counts never reach this process)."""
+    if not session.on_dask:
+        return training.num_solutions
+    from qbnn.distributed import distributed_landscape_summary
+
+    summary = distributed_landscape_summary(training.network, training.data, session.client)
+    return sum(n for correct, n in summary.histogram.items() if correct >= training.target)
+
+
 def amplify_command(
     k: Annotated[str, typer.Option("--k", help="Iterations: a range 0-12, one value, or a list 0,2,4.")] = "0-12",
     problem: ProblemOption = None,
@@ -57,34 +71,44 @@ def amplify_command(
     min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Target: accuracy >= A.")] = None,
     batch_size: BatchSizeOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Exact probability that measuring after U Q^k gives a solution, for each k.
 
     Example: qbnn amplify --problem 1 --k 0-12 --json
+    With --workers N (or --scheduler ADDR) the index space is split into chunks on Dask workers.
     """
     ks = parse_k_range(k)
     network, dataset = load_network_and_data(problem, data, layers, meta)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)
-    amplification = get_engine(engine).prepare(training)
-    amplification.prefetch(ks)
-    probabilities = [amplification.success_probability(kk) for kk in ks]
-    m, total = training.num_solutions, training.num_configurations
-    theory = [success_probability(m, total, kk) for kk in ks]
     extra: dict = {}
-    if batch_size is not None:
-        full = TrainingProblem(network, dataset, min_correct=target, activation=activation)
-        full_amp = get_engine(engine).prepare(full)
-        full_amp.prefetch(ks)
-        extra = {
-            "batch_size": batch_size,
-            "batches": len(training.iterates),
-            "qubits": training.num_qubits,
-            "full_batch_qubits": full.num_qubits,
-            "qubits_saved": full.num_qubits - training.num_qubits,
-            "full_batch_success_probability": [full_amp.success_probability(kk) for kk in ks],
-        }
+    with engine_session(engine, workers, scheduler) as session, progress_bar(
+        "Grover iterations", enabled=not json_output and session.on_dask
+    ) as tick:
+        engine, dask_workers = session.engine, session.workers
+        options = {"progress": tick} if session.on_dask else {}
+        amplification = get_engine(engine, **options).prepare(training)
+        amplification.prefetch(ks)
+        probabilities = [amplification.success_probability(kk) for kk in ks]
+        if batch_size is not None:
+            full = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+            full_amp = get_engine(engine, **options).prepare(full)
+            full_amp.prefetch(ks)
+            extra = {
+                "batch_size": batch_size,
+                "batches": len(training.iterates),
+                "qubits": training.num_qubits,
+                "full_batch_qubits": full.num_qubits,
+                "qubits_saved": full.num_qubits - training.num_qubits,
+                "full_batch_success_probability": [full_amp.success_probability(kk) for kk in ks],
+            }
+        m, total = _num_solutions(session, training), training.num_configurations
+    if session.on_dask:
+        extra["workers"] = dask_workers
+    theory = [success_probability(m, total, kk) for kk in ks]
     payload = {
         "network": list(network.layers),
         "meta": network.meta,
@@ -97,8 +121,9 @@ def amplify_command(
         "theory": theory,
         **extra,
     }
-    lines = [f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}"]
-    if extra:
+    on = f" on {dask_workers} Dask workers" if dask_workers is not None else ""
+    lines = [f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}{on}"]
+    if "batch_size" in extra:
         lines.append(
             f"minibatches of {batch_size} points ({extra['batches']} batches): {extra['qubits']} qubits instead of "
             f"{extra['full_batch_qubits']} (saves {extra['qubits_saved']})"

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
-
-import typer
-
-from qbnn.cli.options import DataOption, JsonOption, LayersOption, MetaOption, ProblemOption, emit, load_network_and_data
+from qbnn.cli.options import (
+    DataOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    SchedulerOption,
+    WorkersOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.distributed import wants_dask
 from qbnn.landscape import compute_landscape
-
-WorkersOption = Annotated[
-    Optional[int], typer.Option("--workers", help="Split the work over a local Dask cluster of N worker processes.")
-]
-SchedulerOption = Annotated[
-    Optional[str],
-    typer.Option("--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786 (or $QBNN_SCHEDULER)."),
-]
 
 
 def landscape_command(
@@ -32,7 +31,7 @@ def landscape_command(
     Example: qbnn landscape --problem 2 --meta --json
     """
     network, dataset = load_network_and_data(problem, data, layers, meta)
-    if workers is None and scheduler is None:
+    if not wants_dask(workers, scheduler):
         summary = compute_landscape(network, dataset).summary()
     else:
         from qbnn.distributed import dask_client, distributed_landscape_summary

@@ -24,6 +24,8 @@ __all__ = [
     "EngineOption",
     "SeedOption",
     "BatchSizeOption",
+    "WorkersOption",
+    "SchedulerOption",
     "load_network_and_data",
     "emit",
     "console",
@@ -52,6 +54,16 @@ BatchSizeOption = Annotated[
     typer.Option("--batch-size", help="Minibatch oracles (paper section 6): B points per Grover iteration, batches in turn."),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the numpy Generator used for every measurement.")]
+WorkersOption = Annotated[
+    Optional[int],
+    typer.Option("--workers", help="Split the work (landscape chunks, structured-engine index chunks) over a local Dask cluster of N worker processes."),
+]
+SchedulerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786 (or set $QBNN_SCHEDULER)."
+    ),
+]
 
 console = Console(stderr=True)
 

@@ -16,10 +16,13 @@ from qbnn.cli.options import (
     LayersOption,
     MetaOption,
     ProblemOption,
+    SchedulerOption,
     SeedOption,
+    WorkersOption,
     emit,
     load_network_and_data,
 )
+from qbnn.distributed import engine_session
 from qbnn.errors import QbnnError
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.progress import progress_bar
@@ -60,11 +63,14 @@ def train_command(
     engine: EngineOption = "structured",
     activation: ActivationOption = "paper",
     draw: Annotated[Optional[Path], typer.Option("--draw", help="Also save a drawing of the learned network (PNG).")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Train by amplitude amplification: measure after U Q^k, check classically, repeat per the strategy.
 
     Example: qbnn train --problem 2 --meta --strategy bbht --seed 1
+    With --workers N (or --scheduler ADDR) the structured engine runs over index chunks on Dask workers.
     """
     if strategy not in STRATEGY_NAMES:
         raise QbnnError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_NAMES)}")
@@ -75,9 +81,9 @@ def train_command(
     )
     if draw is not None and draw.suffix.lower() != ".png":
         raise QbnnError(f"--draw {draw} must name a .png file")
-    with progress_bar("oracle calls", enabled=not json_output) as tick:
+    with engine_session(engine, workers, scheduler) as session, progress_bar("oracle calls", enabled=not json_output) as tick:
         result = train(
-            training, strategy, engine=engine, seed=seed, max_oracle_calls=max_oracle_calls, k=k, progress=tick
+            training, strategy, engine=session.engine, seed=seed, max_oracle_calls=max_oracle_calls, k=k, progress=tick
         )
     structure = None
     if result.weights is not None:
@@ -86,13 +92,24 @@ def train_command(
         from qbnn.plots import network_figure, save_figure
 
         save_figure(
-            network_figure(network, result.weights, result.connections, f"{dataset.name}: {result.correct}/{result.points} correct"),
+            network_figure(
+                network,
+                result.weights,
+                result.connections,
+                f"{dataset.name}: {result.correct}/{result.points} correct",
+                feature_names=dataset.feature_names,
+            ),
             draw,
         )
     payload = result.to_json()
     payload["structure"] = structure
     payload["qubits"] = training.num_qubits
-    status = "found" if result.success else "did not reach the target; best seen"
+    if session.on_dask:
+        payload["workers"] = session.workers
+    if strategy == "best":  # minimum finding has no fixed target: it reports the best it reached
+        status = f"best found (Durr-Hoyer, oracle calls to best {result.oracle_calls_to_best})"
+    else:
+        status = "found" if result.success else "did not reach the target; best seen"
     lines = [
         f"{network.describe()} on {dataset.name}, strategy {strategy}, engine {result.engine}, seed {seed}",
         f"{status}: configuration {result.index} with {result.correct}/{result.points} correct (target {target})",

@@ -1,4 +1,9 @@
-"""Engines by name: ``structured`` (ours, exact), ``aer`` (Qiskit Aer reference), ``analytic``."""
+"""Engines by name: ``structured`` (ours, exact), ``aer`` (Qiskit Aer reference), ``analytic``.
+
+``structured-dask`` (the structured engine over chunks on a Dask cluster) is
+chosen by ``--workers``/``--scheduler`` rather than ``--engine``; it uses the
+current Dask client unless one is passed as ``client=``.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,10 @@ def get_engine(name: str, **options) -> AmplificationEngine:
         from qbnn.engines.amplify_structured import StructuredEngine
 
         return StructuredEngine(**options)
+    if name == "structured-dask":
+        from qbnn.engines.distributed_structured import DaskStructuredEngine
+
+        return DaskStructuredEngine(**options)
     if name == "aer":
         from qbnn.engines.amplify_aer import AerEngine
 
