@@ -95,6 +95,8 @@ def test_minibatch_training_reports_fewer_qubits(capsys):
     code, out = run_json(capsys, "--problem", "2", "--batch-size", "2", "--strategy", "bbht", "--seed", "3")
     _, full = run_json(capsys, "--problem", "2", "--strategy", "bbht", "--seed", "3")
     assert code == 0 and out["success"] and out["qubits"] == full["qubits"] - 6
+    assert out["full_batch_qubits"] == full["qubits"] and out["qubits_saved"] == 6
+    assert "qubits_saved" not in full
 
 
 def test_counter_activation_trains_too(capsys):

@@ -115,6 +115,14 @@ def train_command(
         f"{status}: configuration {result.index} with {result.correct}/{result.points} correct (target {target})",
         f"steps {result.steps}, oracle calls {result.oracle_calls}, k per step {list(result.k_history)}",
     ]
+    if batch_size is not None:  # what the minibatch oracles saved (paper section 6)
+        full_qubits = TrainingProblem(network, dataset, min_correct=target, activation=activation).num_qubits
+        payload["full_batch_qubits"] = full_qubits
+        payload["qubits_saved"] = full_qubits - training.num_qubits
+        lines.append(
+            f"minibatches of {batch_size} points: {training.num_qubits} qubits instead of {full_qubits} "
+            f"(saves {full_qubits - training.num_qubits})"
+        )
     if structure:
         lines += ["learned network (+ weight +1, - weight -1, . absent connection):", structure]
     emit(payload, json_output, "\n".join(lines))
