@@ -45,6 +45,7 @@ from qiskit.primitives.containers import BitArray, DataBin, PrimitiveResult, Sam
 from qiskit.primitives.containers.sampler_pub import SamplerPub
 from qiskit.primitives.primitive_job import PrimitiveJob
 
+from qbnn.engines.bitrows import bits_at
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState
 from qbnn.errors import UnsupportedGateError
 
@@ -469,12 +470,6 @@ def structured_state(circuit: QuantumCircuit, simulator: StructuredSimulator | N
     return _run_prepared(_prepare(circuit), simulator or StructuredSimulator())
 
 
-def _qubit_bits(state: StructuredState, qubit: int, indices: np.ndarray) -> np.ndarray:
-    """The qubit's value (0/1, uint8) at the given index settings, read from the packed row."""
-    words = state.rows[qubit]
-    return ((words[indices >> 6] >> (indices & 63).astype(np.uint64)) & np.uint64(1)).astype(np.uint8)
-
-
 def exact_probabilities(
     circuit: QuantumCircuit,
     *,
@@ -510,7 +505,7 @@ def exact_probabilities(
     bits = np.zeros((size, width), dtype=np.uint8)  # column 0 = highest bit, as in the key
     for j, q in enumerate(bit_qubits):
         if q is not None:
-            bits[:, width - 1 - j] = _qubit_bits(state, q, indices)
+            bits[:, width - 1 - j] = bits_at(state.rows[q], indices)
     keys, inverse = np.unique(np.packbits(bits, axis=1), axis=0, return_inverse=True)
     totals = np.bincount(inverse.ravel(), weights=state.amplitudes**2, minlength=len(keys))
     out = {
@@ -591,7 +586,7 @@ class StructuredSampler(BaseSamplerV2):
         for index in np.ndindex(pub.shape):
             prepared = ready if ready is not None else _prepare(bound[index])
             state = _run_prepared(prepared, self._simulator)
-            draws = _draw_indices(state, pub.shots, rng)
+            draws = state.draw_indices(pub.shots, rng)
             values: dict[int, np.ndarray] = {}
             for name, clbits in registers:
                 bits = np.zeros((pub.shots, len(clbits)), dtype=np.uint8)
@@ -599,7 +594,7 @@ class StructuredSampler(BaseSamplerV2):
                     qubit = prepared.measured.get(clbit)
                     if qubit is not None:
                         if qubit not in values:
-                            values[qubit] = _qubit_bits(state, qubit, draws)
+                            values[qubit] = bits_at(state.rows[qubit], draws)
                         bits[:, j] = values[qubit]
                 arrays[name][index] = _pack(bits)
         meas = {name: BitArray(arrays[name], len(clbits)) for name, clbits in registers}
@@ -610,14 +605,6 @@ class StructuredSampler(BaseSamplerV2):
     def exact_probabilities(self, circuit: QuantumCircuit, *, register: str | None = None) -> dict[str, float]:
         """Exact outcome probabilities of ``circuit`` (see :func:`exact_probabilities`)."""
         return exact_probabilities(circuit, register=register, max_memory_bytes=self._simulator.max_memory_bytes)
-
-
-def _draw_indices(state: StructuredState, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` index settings i drawn with probability a_i^2."""
-    cdf = np.cumsum(state.amplitudes**2)
-    cdf /= cdf[-1]
-    draws = np.searchsorted(cdf, rng.random(shots), side="right")
-    return np.minimum(draws, cdf.size - 1).astype(np.int64)
 
 
 def _pack(bits: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+from qbnn.engines.bitrows import ALL_ONES
+
 
 #: run_ops status codes
 DONE, NEEDS_EXTENSION, REFUSED_H = 0, 1, 2

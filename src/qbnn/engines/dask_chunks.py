@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H, run_ops
+from qbnn.engines.bitrow_kernels import ALL_ONES, DONE, NEEDS_EXTENSION, REFUSED_H, run_ops
+from qbnn.engines.bitrows import bits_at, extend_index, index_outcomes
 
 if TYPE_CHECKING:
     from qbnn.network import Network
 
 __all__ = ["Chunk", "warm_up"]
 
-ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 _H_KIND = 3  # gate_table.H (not imported here: workers need no Qiskit)
 _GOAL_BATCH = 1 << 20  # configurations classified at once when marking solutions
 
@@ -210,21 +210,8 @@ def _pair_hadamard(chunk: Chunk, partner: np.ndarray, value: int) -> Chunk:
 
 def _extend_local(chunk: Chunk, q: int, constant: int) -> Chunk:
     """H on a constant qubit while the index fits one chunk: a new local index bit (as the one-process engine)."""
-    bits, size = chunk.local_bits, 1 << chunk.local_bits
-    amps = np.empty(2 * size)
-    amps[:size] = chunk.amplitudes / math.sqrt(2)
-    amps[size:] = chunk.amplitudes * ((-1.0) ** constant) / math.sqrt(2)
-    if bits < 6:
-        width = 1 << bits
-        rows = chunk.rows & np.uint64((1 << width) - 1)
-        rows = rows | (rows << np.uint64(width))
-        rows[q] = np.uint64(((1 << (2 * width)) - 1) ^ ((1 << width) - 1))
-    else:
-        words = chunk.rows.shape[1]
-        rows = np.concatenate([chunk.rows, chunk.rows], axis=1)
-        rows[q, :words] = 0
-        rows[q, words:] = ALL_ONES
-    return Chunk(np.ascontiguousarray(rows), amps, bits + 1)
+    rows, amps = extend_index(chunk.rows, chunk.amplitudes, chunk.local_bits, q, constant)
+    return Chunk(rows, amps, chunk.local_bits + 1)
 
 
 def _extend_high(chunk: Chunk, q: int, constant: int, upper: bool) -> Chunk:
@@ -298,12 +285,7 @@ class _Goal:
 
 def _outcomes(chunk: Chunk, qubits: Sequence[int]) -> np.ndarray:
     """The measured value of ``qubits`` (qubits[0] least significant) at each local index."""
-    size = 1 << chunk.local_bits
-    out = np.zeros(size, dtype=np.int64)
-    for j, q in enumerate(qubits):
-        bits = np.unpackbits(np.ascontiguousarray(chunk.rows[q]).view(np.uint8), bitorder="little")[:size]
-        out |= bits.astype(np.int64) << j
-    return out
+    return index_outcomes(chunk.rows, qubits, chunk.local_bits)
 
 
 def _outcome_prints(chunk: Chunk, qubits: Sequence[int]) -> np.ndarray:
@@ -336,8 +318,7 @@ def _chunk_draw(chunk: Chunk, residuals: np.ndarray, qubits: Sequence[int]) -> n
     local = np.minimum(np.searchsorted(cdf, residuals, side="right"), cdf.size - 1)
     out = np.zeros(local.size, dtype=np.int64)
     for j, q in enumerate(qubits):
-        bit = (chunk.rows[q, local >> 6] >> (local & 63).astype(np.uint64)) & np.uint64(1)
-        out |= bit.astype(np.int64) << j
+        out |= bits_at(chunk.rows[q], local).astype(np.int64) << j
     return out
 
 

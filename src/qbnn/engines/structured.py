@@ -20,7 +20,6 @@ stay in cache (:mod:`qbnn.engines.bitrow_kernels`).
 from __future__ import annotations
 
 import cmath
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ import numpy as np
 from qiskit import QuantumCircuit
 
 from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, run_ops_tiled
+from qbnn.engines.bitrows import draw_indices, extend_index, index_outcomes, row_bits
 from qbnn.engines.gate_table import LoweredCircuit, lower_circuit, pack_ops
 from qbnn.errors import ResourceLimitError, UnsupportedGateError
 from qbnn.memory import available_memory_bytes, format_bytes
@@ -72,19 +72,14 @@ class StructuredState:
 
     def row_bits(self, qubit: int) -> np.ndarray:
         """The qubit's value (0/1) at every index i, as uint8 of length 2^p."""
-        words = np.ascontiguousarray(self.rows[qubit])
-        bits = np.unpackbits(words.view(np.uint8), bitorder="little")
-        return bits[: 1 << self.num_index_bits]
+        return row_bits(self.rows[qubit], self.num_index_bits)
 
     def basis_outcome_of_index(self, qubits: Sequence[int]) -> np.ndarray:
         """For each index i, the integer value of ``qubits`` (qubits[0] least significant)."""
         qubits = list(qubits)
         if len(qubits) > 62:
             raise ResourceLimitError("at most 62 qubits can be read as one integer; measure fewer")
-        outcome = np.zeros(1 << self.num_index_bits, dtype=np.int64)
-        for j, q in enumerate(qubits):
-            outcome |= self.row_bits(q).astype(np.int64) << j
-        return outcome
+        return index_outcomes(self.rows, qubits, self.num_index_bits)
 
     def probabilities(self, qubits: Sequence[int] | None = None) -> np.ndarray:
         """Exact marginal distribution of ``qubits`` (Qiskit little-endian order)."""
@@ -102,11 +97,11 @@ class StructuredState:
 
     def sample(self, qubits: Sequence[int], shots: int, rng: np.random.Generator) -> np.ndarray:
         """``shots`` measurement outcomes of ``qubits`` (integers), drawn with ``rng`` from the exact distribution."""
-        weights = self.amplitudes**2
-        cdf = np.cumsum(weights)
-        cdf /= cdf[-1]
-        draws = np.minimum(np.searchsorted(cdf, rng.random(shots), side="right"), cdf.size - 1)
-        return self.basis_outcome_of_index(qubits)[draws]
+        return self.basis_outcome_of_index(qubits)[self.draw_indices(shots, rng)]
+
+    def draw_indices(self, shots: int, rng: np.random.Generator) -> np.ndarray:
+        """``shots`` index settings i drawn with ``rng`` with probability a_i^2."""
+        return draw_indices(self.amplitudes, shots, rng)
 
     def statevector(self) -> np.ndarray:
         """The full complex state vector (only for small circuits), including the global phase."""
@@ -179,23 +174,7 @@ def _extend_index(state: StructuredState, qubit: int, limit: int) -> None:
             f"{format_bytes(limit)} is available; put fewer qubits in superposition (fewer parameters)"
         )
     constant = int(state.row_bits(qubit)[0])
-    old_size = 1 << p
-    amplitudes = np.empty(2 * old_size)
-    amplitudes[:old_size] = state.amplitudes / math.sqrt(2)
-    amplitudes[old_size:] = state.amplitudes * ((-1.0) ** constant) / math.sqrt(2)
-    if p < 6:
-        width = 1 << p
-        low = np.uint64((1 << width) - 1)
-        rows = state.rows & low
-        rows = rows | (rows << np.uint64(width))
-        rows[qubit] = np.uint64(((1 << (2 * width)) - 1) ^ ((1 << width) - 1))
-    else:
-        rows = np.concatenate([state.rows, state.rows], axis=1)
-        words = state.rows.shape[1]
-        rows[qubit, :words] = 0
-        rows[qubit, words:] = np.uint64(0xFFFFFFFFFFFFFFFF)
-    state.rows = np.ascontiguousarray(rows)
-    state.amplitudes = amplitudes
+    state.rows, state.amplitudes = extend_index(state.rows, state.amplitudes, p, qubit, constant)
     state.num_index_bits = p + 1
 
 
