@@ -40,16 +40,11 @@ SIMULATORS = ("structured", "aer", "ddsim")
 
 
 def planted_instance(n: int, m: int, seed: int) -> tuple[list[int], list[tuple[tuple[int, ...], tuple[int, ...]]]]:
-    """A planted assignment and m random 3-clauses (variables, negations) that it satisfies."""
-    rng = np.random.default_rng([seed, n])
-    planted = [int(b) for b in rng.integers(0, 2, n)]
-    clauses = []
-    while len(clauses) < m:
-        variables = tuple(int(v) for v in rng.choice(n, 3, replace=False))
-        negations = tuple(int(s) for s in rng.integers(0, 2, 3))
-        if any(planted[v] ^ s for v, s in zip(variables, negations)):
-            clauses.append((variables, negations))
-    return planted, clauses
+    """A planted assignment and m random 3-clauses (variables, negations) that it satisfies; one instance per (seed, n)."""
+    from qbnn.testing import planted_3sat
+
+    planted, clauses = planted_3sat(n, m, np.random.default_rng([seed, n]))
+    return [int(b) for b in planted], clauses
 
 
 def _mcz(qc, qubits: list[int]) -> None:

@@ -16,6 +16,7 @@ from qiskit.quantum_info import Statevector
 
 from qbnn.errors import UnsupportedGateError
 from qbnn.sampler import StructuredSampler, exact_probabilities, run_exact
+from qbnn.testing import planted_3sat
 
 from qiskit_aer import AerSimulator  # the test extra installs Aer and qiskit-algorithms
 from qiskit_aer.primitives import SamplerV2 as AerSamplerV2
@@ -265,21 +266,6 @@ def test_circuit_without_registers_warns_and_gives_empty_data():
 
 
 # --------------------------------------------------------------------------- (c) Grover on 3-SAT
-
-
-def planted_3sat(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
-    """m random 3-clauses over n variables, each satisfied by a planted assignment.
-
-    A clause is (variables, negations): literal v if negation 0, not-v if 1.
-    """
-    planted = rng.integers(0, 2, n)
-    clauses = []
-    while len(clauses) < m:
-        variables = tuple(int(v) for v in rng.choice(n, 3, replace=False))
-        negations = tuple(int(s) for s in rng.integers(0, 2, 3))
-        if any(planted[v] ^ s for v, s in zip(variables, negations)):
-            clauses.append((variables, negations))
-    return planted, clauses
 
 
 def satisfies(assignment, clauses) -> bool:

@@ -25,6 +25,7 @@ __all__ = [
     "accuracy_bits_from_circuit",
     "bbht_success_cdf",
     "minimum_finding_success_probability",
+    "planted_3sat",
 ]
 
 _PHASE_ONLY = {"z", "cz", "ccz", "barrier", "global_phase", "id"}
@@ -198,3 +199,18 @@ def minimum_finding_success_probability(
                 mass[after, target:goal, 0] += found[: goal - target]
                 mass[after, best, min(misses + 1, len(ms) - 1)] += share * (1.0 - p)
     return success
+
+
+def planted_3sat(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """A planted assignment of n variables and m random 3-clauses that it satisfies (a Grover workload).
+
+    A clause is (variables, negations): literal v if negation 0, not-v if 1.
+    """
+    planted = rng.integers(0, 2, n)
+    clauses = []
+    while len(clauses) < m:
+        variables = tuple(int(v) for v in rng.choice(n, 3, replace=False))
+        negations = tuple(int(s) for s in rng.integers(0, 2, 3))
+        if any(planted[v] ^ s for v, s in zip(variables, negations)):
+            clauses.append((variables, negations))
+    return planted, clauses
