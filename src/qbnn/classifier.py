@@ -25,6 +25,8 @@ from qbnn.problem import TrainingProblem, resolve_target
 __all__ = ["QuantumBNNClassifier", "MedianBinarizer"]
 
 STRATEGIES = ("bbht", "paper", "best")
+#: Default bound on parameter qubits (the engine holds 2^p amplitudes); ``qbnn demo`` checks against it too.
+DEFAULT_MAX_PARAMETERS = 20
 
 
 class MedianBinarizer(TransformerMixin, BaseEstimator):
@@ -101,7 +103,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         min_accuracy=1.0,
         engine="structured",
         max_oracle_calls=None,
-        max_parameters=20,
+        max_parameters=DEFAULT_MAX_PARAMETERS,
         activation="paper",
         binarize=None,
         random_state=None,
@@ -157,15 +159,15 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             not isinstance(self.max_oracle_calls, numbers.Integral) or self.max_oracle_calls < 1
         ):
             raise ValueError(f"{name}: max_oracle_calls={self.max_oracle_calls!r} must be None or an integer >= 1")
-        hidden = self.hidden or ()
-        if isinstance(hidden, numbers.Integral):
-            hidden = (hidden,)
-        if not all(isinstance(h, numbers.Integral) and h >= 1 for h in hidden):
+        if not all(isinstance(h, numbers.Integral) and h >= 1 for h in self._hidden_sizes()):
             raise ValueError(f"{name}: hidden={self.hidden!r} must be a tuple of layer sizes >= 1, e.g. (2,)")
 
+    def _hidden_sizes(self) -> tuple:
+        """``hidden`` as a tuple of layer sizes (a single int is one hidden layer, None none)."""
+        return (self.hidden,) if isinstance(self.hidden, numbers.Integral) else tuple(self.hidden or ())
+
     def _network(self, n_features: int) -> Network:
-        hidden = (self.hidden,) if isinstance(self.hidden, numbers.Integral) else tuple(self.hidden or ())
-        network = Network((n_features, *(int(h) for h in hidden), 1), meta=bool(self.meta))
+        network = Network((n_features, *(int(h) for h in self._hidden_sizes()), 1), meta=bool(self.meta))
         if network.num_parameters > self.max_parameters:
             raise ValueError(
                 f"{network.describe()} has {network.num_parameters} parameter qubits, above max_parameters="

@@ -11,8 +11,6 @@ from qbnn.engines.registry import ENGINE_NAMES
 from qbnn.errors import QbnnError
 from qbnn.network import Network
 
-MAX_PARAMETERS = 20  # QuantumBNNClassifier's default max_parameters
-
 
 def demo_command(
     features: Annotated[int, typer.Option("--features", help="Features kept (F-test), each binarised at its median.")] = 4,
@@ -42,6 +40,8 @@ def demo_command(
         raise QbnnError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}")
     if any(size < 1 for size in sizes):
         raise QbnnError(f"--hidden {hidden!r} has a layer with no neurons; every size must be >= 1")
+    from qbnn.classifier import DEFAULT_MAX_PARAMETERS as MAX_PARAMETERS  # what the demo's classifiers accept
+
     parameters = Network((features, *sizes, 1)).num_parameters
     if parameters > MAX_PARAMETERS:
         raise QbnnError(
