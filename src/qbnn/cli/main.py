@@ -16,6 +16,7 @@ from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command, resources_command
 from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
+from qbnn.cli.options import CLI_FLAGS
 from qbnn.cli.reproduce import reproduce_command
 from qbnn.cli.train import train_command
 from qbnn.errors import QbnnError
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qbnn: error: {message} (see '{where} --help')", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2) or 2)
     except QbnnError as exc:
-        print(f"qbnn: error: {exc}", file=sys.stderr)
+        print(f"qbnn: error: {exc.render(CLI_FLAGS)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("qbnn: interrupted", file=sys.stderr)

@@ -29,6 +29,7 @@ __all__ = [
     "load_network_and_data",
     "emit",
     "console",
+    "CLI_FLAGS",
 ]
 
 ProblemOption = Annotated[
@@ -66,6 +67,12 @@ SchedulerOption = Annotated[
 ]
 
 console = Console(stderr=True)
+
+#: Python parameter -> command-line flag, where the flag is not ``--`` + the name with dashes
+#: (library errors name Python parameters; :meth:`qbnn.errors.QbnnError.render` shows them as flags).
+CLI_FLAGS: dict[str, str] = {
+    "json_output": "--json",
+}
 
 
 def load_network_and_data(
