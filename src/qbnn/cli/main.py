@@ -13,11 +13,12 @@ from typer.exceptions import TyperException
 
 from qbnn.cli.amplify import amplify_command
 from qbnn.cli.count import count_command
-from qbnn.cli.circuit import circuit_command, resources_command
+from qbnn.cli.circuit import circuit_command
 from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.cli.options import CLI_FLAGS
 from qbnn.cli.reproduce import reproduce_command
+from qbnn.cli.resources import resources_command
 from qbnn.cli.train import train_command
 from qbnn.errors import QbnnError
 

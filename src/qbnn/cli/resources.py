@@ -1,0 +1,89 @@
+"""``qbnn resources``: what the QBNN circuits cost (qubits, gates, depth; sign circuits side by side)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    JsonOption,
+    LayersOption,
+    MetaOption,
+    ProblemOption,
+    emit,
+    load_network_and_data,
+)
+from qbnn.errors import QbnnError
+from qbnn.problem import TrainingProblem
+from qbnn.resources import problem_resources
+
+
+def resources_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    layers: LayersOption = None,
+    meta: MetaOption = False,
+    activation: ActivationOption = "paper",
+    activations: Annotated[
+        Optional[str],
+        typer.Option("--activations", help="Instead: compare the paper and counter sign circuits for N inputs, e.g. 3-15."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
+
+    Example: qbnn resources --problem 1 --meta --json; qbnn resources --activations 3-15
+    """
+    if activations is not None:
+        _compare_activations(activations, json_output)
+        return
+    network, dataset = load_network_and_data(problem, data, layers, meta)
+    training = TrainingProblem(network, dataset, activation=activation)
+    counts = problem_resources(training)
+    payload = {
+        "network": list(network.layers),
+        "meta": network.meta,
+        "activation": activation,
+        "qubits": counts["U"].qubits,
+        "parameter_qubits": network.num_parameters,
+        "gates": counts["U"].gates,
+        "depth": counts["U"].depth,
+        "transpiled": {"basis": ["cx", "u"], "gates": counts["U"].transpiled_gates, "depth": counts["U"].transpiled_depth},
+        "grover_iterate": counts["grover_iterate"].to_json(),
+        "U": counts["U"].to_json(),
+    }
+    lines = [f"{network.describe()} on {dataset.name}: {payload['qubits']} qubits ({network.num_parameters} parameters)"]
+    for name, res in counts.items():
+        lines.append(
+            f"{name:>15}: {res.size} gates, depth {res.depth}; in CX+U: {res.transpiled_size} gates "
+            f"({res.transpiled_gates.get('cx', 0)} CX), depth {res.transpiled_depth}"
+        )
+        lines.append("                 " + ", ".join(f"{k} {v}" for k, v in res.gates.items()))
+    emit(payload, json_output, "\n".join(lines))
+
+
+def _compare_activations(text: str, json_output: bool) -> None:
+    """The resources table of both sign circuits for each N in the range."""
+    from qbnn.cli.amplify import parse_k_range
+    from qbnn.resources import activation_cost
+
+    try:
+        ns = parse_k_range(text)
+    except QbnnError:
+        raise QbnnError(f"--activations {text!r} is not a range of input counts; write e.g. 3-15") from None
+    if ns[0] < 1 or ns[-1] > 20:
+        raise QbnnError(f"--activations {text!r}: input counts must lie in 1..20 (the paper circuit needs C(N, N/2) ancillas)")
+    rows = [(activation_cost("paper", n), activation_cost("counter", n)) for n in ns]
+    payload = {"activations": [[p.to_json(), c.to_json()] for p, c in rows]}
+    lines = [
+        "    N | paper: ancillas  gates  max ctrl        CX | counter: ancillas  gates  max ctrl     CX",
+    ]
+    for p, c in rows:
+        lines.append(
+            f"{p.inputs:>5} | {p.ancillas:>15} {p.gates:>6} {p.max_controls:>9} {p.cx:>9} | "
+            f"{c.ancillas:>17} {c.gates:>6} {c.max_controls:>9} {c.cx:>6}"
+        )
+    emit(payload, json_output, "\n".join(lines))
