@@ -67,16 +67,3 @@ def test_activation_costs_follow_their_closed_forms():
         assert counter.gates == 2 * n * b + len(at_least_cubes(k, b))
         assert counter.max_controls <= b
     assert activation_cost("counter", 9).cx < activation_cost("paper", 9).cx / 30
-
-
-def test_resources_activation_table_cli(capsys):
-    import json
-
-    from qbnn.cli.main import main
-
-    assert main(["resources", "--activations", "3-6", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)["activations"]
-    assert [r[0]["inputs"] for r in rows] == [3, 4, 5, 6]
-    assert all(r[0]["activation"] == "paper" and r[1]["activation"] == "counter" for r in rows)
-    assert main(["resources", "--activations", "0-30"]) == 2
-    assert "input counts must lie in 1..20" in capsys.readouterr().err

@@ -8,18 +8,7 @@ import math
 
 import pytest
 
-from qbnn.cli.amplify import parse_k_range
 from qbnn.cli.main import main
-from qbnn.errors import QbnnError
-
-
-def test_parse_k_range():
-    assert parse_k_range("0-3") == [0, 1, 2, 3]
-    assert parse_k_range("4") == [4]
-    assert parse_k_range("5,1,1-2") == [1, 2, 5]
-    for bad in ("a", "3-1", "-2", ""):
-        with pytest.raises(QbnnError, match="--k"):
-            parse_k_range(bad)
 
 
 def test_amplify_json_analytic(capsys):

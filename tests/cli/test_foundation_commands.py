@@ -1,4 +1,4 @@
-"""`qbnn landscape`, `circuit`, `resources`: output contract and one-line errors."""
+"""`qbnn landscape`, `circuit`: output contract and one-line errors."""
 
 from __future__ import annotations
 
@@ -121,15 +121,6 @@ def test_circuit_q_is_one_grover_iterate(tmp_path, capsys):
     assert text.count("\nh w[") == 16  # U^-1 and U each put the 8 weight qubits through H
     assert "\nc7z acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7];" in text  # S_chi
     assert text.count("\nc23z ") == 1  # S_0 on all 24 qubits
-
-
-def test_resources_json(capsys):
-    out = run_json(capsys, "resources", "--problem", "1", "--meta")
-    assert out["qubits"] == 30 and out["parameter_qubits"] == 14
-    assert out["gates"]["h"] == 14
-    assert set(out["transpiled"]["gates"]) <= {"cx", "u"}
-    assert out["grover_iterate"]["gates"]["h"] == 28
-    assert out["grover_iterate"]["depth"] > out["depth"]
 
 
 def test_installed_console_script_reports_errors_without_traceback(tmp_path):

@@ -23,32 +23,9 @@ from qbnn.cli.options import (
 )
 from qbnn.distributed import engine_session
 from qbnn.engines.registry import get_engine
-from qbnn.errors import QbnnError
+from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.progress import progress_bar
-
-MAX_K = 10_000
-
-
-def parse_k_range(text: str) -> list[int]:
-    """``"0-12"``, ``"4"`` or ``"0,2,4"`` -> sorted distinct iteration counts."""
-    values: set[int] = set()
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
-                lo, hi = (int(v) for v in part.split("-", 1))
-                if hi < lo:
-                    raise ValueError
-                values.update(range(lo, hi + 1))
-            else:
-                values.add(int(part))
-    except ValueError:
-        raise QbnnError(f"--k {text!r} is not a range; write e.g. 0-12, 4 or 0,2,4 (k >= 0)") from None
-    if any(k < 0 for k in values) or max(values) > MAX_K:
-        raise QbnnError(f"--k {text!r} must lie in 0..{MAX_K}")
-    return sorted(values)
-
 
 def _num_solutions(session, training: TrainingProblem) -> int:
     """M for the sin^2 law: from the Dask landscape when on Dask (the 2^p counts never reach this process)."""
@@ -80,7 +57,7 @@ def amplify_command(
     Example: qbnn amplify --problem 1 --k 0-12 --json
     With --workers N (or --scheduler ADDR) the index space is split into chunks on Dask workers.
     """
-    ks = parse_k_range(k)
+    ks = parse_int_range(k, parameter="k")
     network, dataset = load_network_and_data(problem, data, layers, meta)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)

@@ -17,8 +17,9 @@ from qbnn.cli.options import (
     load_network_and_data,
 )
 from qbnn.errors import QbnnError
+from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem
-from qbnn.resources import problem_resources
+from qbnn.resources import activation_cost, problem_resources
 
 
 def resources_command(
@@ -67,15 +68,13 @@ def resources_command(
 
 def _compare_activations(text: str, json_output: bool) -> None:
     """The resources table of both sign circuits for each N in the range."""
-    from qbnn.cli.amplify import parse_k_range
-    from qbnn.resources import activation_cost
-
     try:
-        ns = parse_k_range(text)
+        ns = parse_int_range(text, parameter="activations", low=1, high=20)
     except QbnnError:
-        raise QbnnError(f"--activations {text!r} is not a range of input counts; write e.g. 3-15") from None
-    if ns[0] < 1 or ns[-1] > 20:
-        raise QbnnError(f"--activations {text!r}: input counts must lie in 1..20 (the paper circuit needs C(N, N/2) ancillas)")
+        raise QbnnError(
+            f"--activations {text!r} is not a range of input counts in 1..20 (the paper circuit needs C(N, N/2) "
+            "ancillas); write e.g. 3-15"
+        ) from None
     rows = [(activation_cost("paper", n), activation_cost("counter", n)) for n in ns]
     payload = {"activations": [[p.to_json(), c.to_json()] for p, c in rows]}
     lines = [

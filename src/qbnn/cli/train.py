@@ -24,20 +24,11 @@ from qbnn.cli.options import (
 )
 from qbnn.distributed import engine_session
 from qbnn.errors import QbnnError
+from qbnn.parsing import parse_index_list
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.progress import progress_bar
 from qbnn.search import STRATEGY_NAMES, train
 from qbnn.structure import describe_configuration
-
-
-def parse_exclude(text: str | None) -> tuple[int, ...]:
-    """``"5,17"`` -> configuration indices to deselect."""
-    if not text:
-        return ()
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise QbnnError(f"--exclude {text!r} is not a comma-separated list of configuration indices, e.g. 5,17") from None
 
 
 def train_command(
@@ -77,7 +68,7 @@ def train_command(
     network, dataset = load_network_and_data(problem, data, layers, meta)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(
-        network, dataset, min_correct=target, activation=activation, exclude=parse_exclude(exclude), batch_size=batch_size
+        network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size
     )
     if draw is not None and draw.suffix.lower() != ".png":
         raise QbnnError(f"--draw {draw} must name a .png file")
