@@ -93,3 +93,38 @@ def test_dataset_rejects_nan_and_other_values():
         Dataset(np.array([[3, 1]]), np.array([1]))
     with pytest.raises(DataError, match="one label per point"):
         Dataset(np.array([[1, 1]]), np.array([1, 1]))
+
+
+def test_multibit_dataset_keeps_odd_levels_and_refuses_other_values():
+    data = Dataset([[3, -1], [-3, 1]], [1, 0], input_bits=2)
+    assert data.X.tolist() == [[3, -1], [-3, 1]] and data.y.tolist() == [1, -1] and data.input_bits == 2
+    assert data.subset([1]).input_bits == 2
+    with pytest.raises(DataError, match=r"point 0, feature 1 is 0; with input_bits=2 use -3, -1, 1, 3"):
+        Dataset([[3, 0]], [1], input_bits=2)
+    with pytest.raises(DataError, match=r"feature 0 is 9; with input_bits=3 use odd integers -7..7"):
+        Dataset([[9, 1]], [1], input_bits=3)
+    with pytest.raises(DataError, match="contain 3"):
+        Dataset([[3, 1]], [1])  # b = 1 stays the paper's ±1
+
+
+@pytest.mark.parametrize(
+    ("cell", "line", "column"), [("4", 3, "a"), ("-9", 2, "b"), ("0", 3, "b"), ("abc", 2, "a"), ("2.5", 2, "a")]
+)
+def test_multibit_csv_errors_name_line_column_and_allowed_values(tmp_path, cell, line, column):
+    rows = {(2, "a"): "7", (2, "b"): "-1", (3, "a"): "-5", (3, "b"): "3"}
+    rows[(line, column)] = cell
+    path = tmp_path / "levels.csv"
+    path.write_text(f"a,b,y\n{rows[2, 'a']},{rows[2, 'b']},1\n{rows[3, 'a']},{rows[3, 'b']},0\n")
+    with pytest.raises(DataError) as error:
+        load_csv(path, input_bits=3)
+    message = error.value.render({})
+    assert "\n" not in message
+    assert f"line {line}, column '{column}' has '{cell}'" in message
+    assert message.endswith("with --input-bits 3 use odd integers -7..7")
+
+
+def test_multibit_csv_loads_levels(tmp_path):
+    path = tmp_path / "levels.csv"
+    path.write_text("a,b,y\n7,-1,1\n-5,3,0\n")
+    data = load_csv(path, input_bits=3)
+    assert data.X.tolist() == [[7, -1], [-5, 3]] and data.y.tolist() == [1, -1] and data.input_bits == 3

@@ -1,7 +1,9 @@
 """Datasets of binary points: the paper's two problems and validated CSV files.
 
 Values are in {-1, +1} (DESIGN.md section 1); CSV files may also use 0/1,
-where 0 means -1. Every rejection is a one-line :class:`~qbnn.errors.DataError`.
+where 0 means -1. With ``input_bits`` b > 1 features take the 2^b odd values
+-(2^b-1)..2^b-1 (:mod:`qbnn.multibit`); labels stay ±1. Every rejection is a
+one-line :class:`~qbnn.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qbnn.errors import DataError
+from qbnn.multibit import check_input_bits, levels_text
 
 __all__ = ["Dataset", "PAPER_PROBLEMS", "paper_problem", "load_csv", "sign"]
 
@@ -28,19 +31,24 @@ def sign(values: np.ndarray | int) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Binary training points ``X`` (points x features) with labels ``y``, all in {-1, +1}.
+    """Training points ``X`` (points x features) with labels ``y`` in {-1, +1}.
+
+    Features are ±1, or with ``input_bits`` b > 1 odd integers in -(2^b-1)..2^b-1.
 
     >>> data = paper_problem(2)
     >>> data.num_points, data.num_features
     (8, 3)
     >>> int(data.y[0]), int(data.y[-1])
     (-1, 1)
+    >>> Dataset([[3, -1], [-3, 1]], [1, -1], input_bits=2).X.tolist()
+    [[3, -1], [-3, 1]]
     """
 
     X: np.ndarray
     y: np.ndarray
     name: str = "data"
     feature_names: tuple[str, ...] = field(default=())
+    input_bits: int = 1
 
     def __post_init__(self) -> None:
         X = np.asarray(self.X)
@@ -55,7 +63,8 @@ class Dataset:
             raise DataError(f"{self.name}: no data points; give at least one row")
         if X.shape[1] == 0:
             raise DataError(f"{self.name}: no feature columns; give at least one feature before 'y'")
-        X = _to_pm1(X, f"{self.name}: features")
+        bits = check_input_bits(self.input_bits)
+        X = _to_pm1(X, f"{self.name}: features") if bits == 1 else _to_levels(X, bits, f"{self.name}: features")
         y = _to_pm1(y, f"{self.name}: labels")
         names = self.feature_names or tuple(f"x{i + 1}" for i in range(X.shape[1]))
         if len(names) != X.shape[1]:
@@ -65,6 +74,7 @@ class Dataset:
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "feature_names", tuple(names))
+        object.__setattr__(self, "input_bits", bits)
 
     @property
     def num_points(self) -> int:
@@ -77,10 +87,21 @@ class Dataset:
     def subset(self, points: Sequence[int] | np.ndarray, name: str | None = None) -> Dataset:
         """The dataset restricted to the given point indices (e.g. a minibatch)."""
         idx = np.asarray(points, dtype=np.int64)
-        return Dataset(self.X[idx], self.y[idx], name or f"{self.name}[{len(idx)} points]", self.feature_names)
+        return Dataset(
+            self.X[idx], self.y[idx], name or f"{self.name}[{len(idx)} points]", self.feature_names, self.input_bits
+        )
+
+    def with_input_bits(self, input_bits: int) -> Dataset:
+        """The same points read as b-bit features (±1 data are valid at every b); b = 1 needs ±1 data."""
+        if check_input_bits(input_bits) == self.input_bits:
+            return self
+        return Dataset(self.X, self.y, self.name, self.feature_names, input_bits)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "X": self.X.tolist(), "y": self.y.tolist(), "features": list(self.feature_names)}
+        out = {"name": self.name, "X": self.X.tolist(), "y": self.y.tolist(), "features": list(self.feature_names)}
+        if self.input_bits > 1:
+            out["input_bits"] = self.input_bits
+        return out
 
 
 def _to_pm1(values: np.ndarray, what: str) -> np.ndarray:
@@ -99,6 +120,27 @@ def _to_pm1(values: np.ndarray, what: str) -> np.ndarray:
     if has_zero and has_minus:
         raise DataError(f"{what} mix 0 and -1; use either -1/+1 or 0/1, not both")
     return np.where(arr > 0, 1, -1).astype(np.int8)
+
+
+def _to_levels(values: np.ndarray, input_bits: int, what: str) -> np.ndarray:
+    """b-bit features as int8: odd integers in -(2^b-1)..2^b-1; refuse anything else."""
+    allowed = levels_text(input_bits)
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{_literal(what)} must be numbers; with {{input_bits}} use {allowed}", input_bits=input_bits
+        ) from None
+    top = (1 << input_bits) - 1
+    good = np.isfinite(arr) & (np.abs(arr) <= top) & (np.mod(arr, 2) == 1)
+    if not good.all():
+        point, feature = (int(i) for i in np.argwhere(~good)[0])
+        raise DataError(
+            f"{_literal(what)}: point {point}, feature {feature} is {arr[point, feature]:g}; "
+            f"with {{input_bits}} use {allowed}",
+            input_bits=input_bits,
+        )
+    return arr.astype(np.int8)
 
 
 def _all_points(num_features: int) -> np.ndarray:
@@ -136,14 +178,17 @@ def parity_problem(num_features: int = 3) -> Dataset:
     return Dataset(X, y, name=f"{num_features}-bit parity")
 
 
-def load_csv(path: str | Path) -> Dataset:
+def load_csv(path: str | Path, input_bits: int = 1) -> Dataset:
     """Read a CSV with a header row, feature columns, then the label column ``y``.
+
+    Features are -1/+1 or 0/1, or with ``input_bits`` b > 1 odd integers in -(2^b-1)..2^b-1.
 
     Every problem is reported as one line naming the file, what is wrong and
     what to do, e.g. ``data.csv: column 'y' is missing; the last column must be the label 'y'``.
     """
     path = Path(path)
     label = str(path)
+    bits = check_input_bits(input_bits)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -186,14 +231,32 @@ def load_csv(path: str | Path) -> Dataset:
             try:
                 number = float(cell)
             except ValueError:
+                if bits > 1 and col < len(header) - 1:
+                    _check_level_cell(None, bits, f"{label}: line {line}, column '{header[col]}' has {cell!r}")
                 raise DataError(
                     f"{label}: line {line}, column '{header[col]}' has {cell!r}; use only -1/+1 or 0/1"
                 ) from None
-            if number not in (-1.0, 0.0, 1.0):
+            if bits > 1 and col < len(header) - 1:
+                _check_level_cell(number, bits, f"{label}: line {line}, column '{header[col]}' has {cell!r}")
+            elif number not in (-1.0, 0.0, 1.0):
                 raise DataError(
                     f"{label}: line {line}, column '{header[col]}' has {cell!r}; use only -1/+1 or 0/1"
                 )
             values[line - 2, col] = number
-    X = _to_pm1(values[:, :-1], f"{label}: features")
+    X = _to_pm1(values[:, :-1], f"{label}: features") if bits == 1 else _to_levels(values[:, :-1], bits, label)
     y = _to_pm1(values[:, -1], f"{label}: labels")
-    return Dataset(X, y, name=path.name, feature_names=tuple(header[:-1]))
+    return Dataset(X, y, name=path.name, feature_names=tuple(header[:-1]), input_bits=bits)
+
+
+def _check_level_cell(number: float | None, input_bits: int, where: str) -> None:
+    """One CSV feature cell of a b-bit file: an odd integer within ±(2^b-1), else a one-line error."""
+    top = (1 << input_bits) - 1
+    if number is None or not (np.isfinite(number) and abs(number) <= top and number % 2 == 1):
+        raise DataError(
+            f"{_literal(where)}; with {{input_bits}} use {levels_text(input_bits)}", input_bits=input_bits
+        )
+
+
+def _literal(text: str) -> str:
+    """``text`` safe inside an error template (braces doubled, so it is not read as a placeholder)."""
+    return text.replace("{", "{{").replace("}", "}}")

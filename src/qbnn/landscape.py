@@ -30,6 +30,8 @@ def check_compatible(network: Network, data: Dataset) -> None:
             f"{data.name} has {data.num_features} feature columns but --layers starts with "
             f"{network.num_inputs}; make the first layer size {data.num_features}"
         )
+    if network.meta and data.input_bits > 1:
+        network._refuse_meta_multibit()
 
 
 def chunk_ranges(total: int, chunk: int = CHUNK) -> Iterator[tuple[int, int]]:

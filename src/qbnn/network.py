@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from qbnn.errors import ArchitectureError
+from qbnn.multibit import first_layer_signs, first_layer_signs_batch, is_binary
 
 __all__ = ["Network", "parse_layers", "firing_threshold"]
 
@@ -172,10 +173,15 @@ class Network:
             )
         weights = np.asarray(weights)
         activity = X.astype(np.int64)
+        multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer sums them
         for layer in range(self.num_layers):
             fan_in, width = self.layers[layer], self.layers[layer + 1]
             start = self.weight_offsets[layer]
             W = weights[start : start + fan_in * width].reshape(width, fan_in).astype(np.int64)
+            if layer == 0 and multibit:
+                self._refuse_meta_multibit()
+                activity = first_layer_signs(activity, W)
+                continue
             products = activity[:, None, :] * W[None, :, :]  # points x neurons x inputs
             plus = products > 0
             if layer == 0 and self.meta:
@@ -185,6 +191,12 @@ class Network:
                 plus = plus & mask[None, :, :]
             activity = np.where(plus.sum(axis=2) >= firing_threshold(fan_in), 1, -1)
         return activity[:, 0].astype(np.int8)
+
+    def _refuse_meta_multibit(self) -> None:
+        if self.meta:
+            raise ArchitectureError(
+                "{meta} works with binary (±1) features only; drop it or use {input_bits} 1", meta=..., input_bits=...
+            )
 
     def correct_bits_for(self, index: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per point, True where configuration ``index`` classifies it correctly."""
@@ -206,11 +218,20 @@ class Network:
             )
         bits = [((indices >> j) & 1).astype(bool) for j in range(self.num_parameters)]
         counts = np.zeros(indices.shape, dtype=np.int32)
+        multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer sums them
+        if multibit:
+            self._refuse_meta_multibit()
         for point, label in zip(X, np.asarray(y)):
             activity: list[np.ndarray | bool] = [bool(v > 0) for v in point]
             for layer in range(self.num_layers):
                 fan_in, width = self.layers[layer], self.layers[layer + 1]
                 threshold = firing_threshold(fan_in)
+                if layer == 0 and multibit:
+                    activity = [
+                        first_layer_signs_batch(point, [bits[self.weight_index(0, n, s)] for s in range(fan_in)])
+                        for n in range(width)
+                    ]
+                    continue
                 next_activity = []
                 for neuron in range(width):
                     plus = np.zeros(indices.shape, dtype=np.int8)

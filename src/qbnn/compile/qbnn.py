@@ -89,9 +89,18 @@ class QBNNCircuit:
         return self.circuit.num_qubits
 
 
-def _ancillas_needed(network: Network, activation: Activation) -> int:
+def multibit_first_layer(network: Network, data: Dataset, adder: str):
+    """The adder-based first layer for b-bit data (b > 1), or None: binary data keep the paper's circuit."""
+    if data.input_bits == 1:
+        return None
+    from qbnn.compile.multibit import MultibitFirstLayer
+
+    return MultibitFirstLayer(data, adder)
+
+
+def _ancillas_needed(network: Network, activation: Activation, first: int = 0) -> int:
     need = 0
-    for layer in range(network.num_layers):
+    for layer in range(first, network.num_layers):
         gated = layer == 0 and network.meta
         need = max(need, activation.ancillas(network.layers[layer], gated))
     return need
@@ -103,12 +112,15 @@ def compile_qbnn(
     *,
     activation: str = "paper",
     superpose: bool = True,
+    adder: str = "increment",
 ) -> QBNNCircuit:
     """Build U for ``network`` trained on ``data``; ``superpose=False`` leaves out the H layer.
 
     Without the H layer the circuit computes the accuracy bits of whatever
     basis configuration the parameter qubits hold, which is how it is checked
-    against the classical forward pass.
+    against the classical forward pass. With multi-bit data (``data.input_bits``
+    > 1) the first layer sums the inputs with controlled adders (``adder``, see
+    :mod:`qbnn.compile.multibit`) instead of an input register and ``activation``.
     """
     check_compatible(network, data)
     if activation not in ACTIVATIONS:
@@ -122,10 +134,12 @@ def compile_qbnn(
         c = QuantumRegister(network.num_connections, "c")
         registers.append(c)
     acc = QuantumRegister(data.num_points, "acc")
-    x = QuantumRegister(layers[0], "x")
+    first = multibit_first_layer(network, data, adder)  # None for binary data: the paper's input register
+    x = QuantumRegister(layers[0] if first is None else 0, "x")
     hidden = [QuantumRegister(n, f"h{i}") for i, n in enumerate(layers[1:-1], start=1)]
-    registers += [acc, x, *hidden]
-    num_anc = _ancillas_needed(network, act)
+    first_registers = [] if first is None else first.registers()
+    registers += [acc, *([x] if first is None else first_registers), *hidden]
+    num_anc = _ancillas_needed(network, act, 0 if first is None else 1)
     anc = QuantumRegister(num_anc, "anc") if num_anc else None
     if anc is not None:
         registers.append(anc)
@@ -141,6 +155,10 @@ def compile_qbnn(
     def layer_block(layer: int, target_of: Callable[[int], Qubit]) -> None:
         """Neurons of weight layer ``layer``: weight sources in place, activate, unweight."""
         sources = activity_registers[layer]
+        if layer == 0 and first is not None:
+            weights_of = lambda n: [w[network.weight_index(0, n, s)] for s in range(layers[0])]  # noqa: E731
+            first.append(circuit, first_registers, t, weights_of, [target_of(n) for n in range(layers[1])])
+            return
         for neuron in range(layers[layer + 1]):
             weight_qubits = [w[network.weight_index(layer, neuron, s)] for s in range(layers[layer])]
             for wq, sq in zip(weight_qubits, sources):
@@ -155,7 +173,7 @@ def compile_qbnn(
     last = network.num_layers - 1
     for t in range(data.num_points):
         point = data.X[t]
-        plus_inputs = [x[i] for i in range(layers[0]) if point[i] > 0]
+        plus_inputs = [x[i] for i in range(layers[0]) if point[i] > 0] if first is None else []
         if plus_inputs:
             circuit.x(plus_inputs)
         for layer in range(last):

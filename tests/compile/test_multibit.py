@@ -1,0 +1,116 @@
+"""The multi-bit first layer: circuits equal the forward pass on every configuration, registers come back clean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qbnn.compile import compile_qbnn
+from qbnn.compile.multibit import SUM_REGISTER, sum_register_width, weighted_sign
+from qbnn.data import Dataset, paper_problem
+from qbnn.errors import ArchitectureError
+from qbnn.multibit import feature_levels
+from qbnn.network import Network
+from qbnn.problem import TrainingProblem
+from qbnn.testing import accuracy_bits_from_circuit, assert_circuit_matches_network, classical_action
+
+
+def _random_data(rng: np.random.Generator, bits: int, points: int, features: int) -> Dataset:
+    X = rng.choice(feature_levels(bits), size=(points, features))
+    return Dataset(X, rng.choice([-1, 1], size=points), name="random", input_bits=bits)
+
+
+@pytest.mark.parametrize("bits", [2, 3])
+@pytest.mark.parametrize(
+    ("layers", "activation", "adder"),
+    [((3, 1), "paper", "increment"), ((3, 2, 1), "counter", "increment"), ((2, 2, 1), "paper", "ripple")],
+)
+def test_circuit_classifies_every_configuration_as_the_forward_pass(bits, layers, activation, adder):
+    data = _random_data(np.random.default_rng(bits * 10 + len(layers)), bits, 4, layers[0])
+    qbnn = compile_qbnn(Network(layers), data, activation=activation, adder=adder)
+    assert_circuit_matches_network(qbnn)  # all 2^p configurations; work qubits (the sum register too) clean
+
+
+def test_sum_register_returns_to_zero_on_every_basis_input():
+    """Not only the configurations U sees: every basis state of weights, targets and accumulator-free qubits."""
+    rng = np.random.default_rng(3)
+    point = rng.choice(feature_levels(3), size=3).tolist()
+    width = sum_register_width(point)
+    from qiskit import QuantumCircuit
+
+    circuit = QuantumCircuit(3 + 1 + width)  # weights, target, register
+    qubits = list(circuit.qubits)
+    weighted_sign(circuit, point, qubits[:3], qubits[4:], qubits[3])
+    rows = np.arange(16)
+    states = np.zeros((16, circuit.num_qubits), dtype=bool)
+    for q in range(4):
+        states[:, q] = (rows >> q) & 1
+    out = classical_action(circuit, states)
+    assert not out[:, 4:].any()
+    weights = np.where(states[:, :3], 1, -1)
+    fires = weights @ np.array(point) >= 0
+    np.testing.assert_array_equal(out[:, 3], states[:, 3] ^ fires)
+    np.testing.assert_array_equal(out[:, :3], states[:, :3])
+
+
+def test_binary_values_at_more_bits_give_the_same_landscape_through_adders():
+    one, two = paper_problem(1), paper_problem(1).with_input_bits(2)
+    binary = compile_qbnn(Network((3, 2, 1)), one)
+    adders = compile_qbnn(Network((3, 2, 1)), two)
+    assert "x" in [r.name for r in binary.circuit.qregs] and SUM_REGISTER not in [r.name for r in binary.circuit.qregs]
+    assert SUM_REGISTER in [r.name for r in adders.circuit.qregs] and "x" not in [r.name for r in adders.circuit.qregs]
+    configs = np.arange(256)
+    a = accuracy_bits_from_circuit(binary, configs)[:, binary.accuracy_qubits]
+    b = accuracy_bits_from_circuit(adders, configs)[:, adders.accuracy_qubits]
+    np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    bits=st.integers(2, 4),
+    point=st.lists(st.integers(-7, 7).map(lambda v: 2 * v + 1), min_size=1, max_size=4),
+    fixed=st.lists(st.sampled_from([None, True, False]), min_size=4, max_size=4),
+)
+def test_fixed_weights_fold_into_the_offset(bits, point, fixed):
+    """A weight given as a bool costs no adder and gives the same sign as the qubit set to that value."""
+    from qiskit import QuantumCircuit
+
+    n = len(point)
+    width = sum_register_width(point)
+    circuit = QuantumCircuit(n + 1 + width)
+    qubits = list(circuit.qubits)
+    weights = [qubits[j] if fixed[j] is None else fixed[j] for j in range(n)]
+    weighted_sign(circuit, point, weights, qubits[n + 1 :], qubits[n])
+    free = [j for j in range(n) if fixed[j] is None]
+    rows = np.arange(1 << len(free))
+    states = np.zeros((rows.size, circuit.num_qubits), dtype=bool)
+    for i, j in enumerate(free):
+        states[:, j] = (rows >> i) & 1
+    out = classical_action(circuit, states)
+    w = np.array([[1 if (states[r, j] if fixed[j] is None else fixed[j]) else -1 for j in range(n)] for r in rows])
+    np.testing.assert_array_equal(out[:, n], w @ np.array(point) >= 0)
+    assert not out[:, n + 1 :].any()
+
+
+def test_structured_engine_and_aer_agree_on_a_multibit_problem():
+    from qbnn.engines.amplify_aer import AerEngine
+    from qbnn.engines.registry import get_engine
+    from qbnn.amplitude import success_probability
+
+    data = _random_data(np.random.default_rng(11), 2, 3, 2)
+    training = TrainingProblem(Network((2, 1)), data, min_correct=2)
+    structured = get_engine("structured").prepare(training)
+    aer = AerEngine().prepare(training)
+    aer.prefetch(range(3))
+    m, n = training.num_solutions, training.num_configurations
+    for k in range(3):
+        np.testing.assert_allclose(structured.distribution(k), aer.distribution(k), atol=1e-9)
+        assert structured.success_probability(k) == pytest.approx(success_probability(m, n, k), abs=1e-12)
+
+
+def test_meta_with_multibit_inputs_is_refused():
+    data = paper_problem(1).with_input_bits(2)
+    with pytest.raises(ArchitectureError, match="meta works with binary"):
+        compile_qbnn(Network((3, 2, 1), meta=True), data)
