@@ -1,4 +1,4 @@
-"""``qbnn reproduce``: the paper's figures 3-6, results.json and report.md, from the circuits."""
+"""``qbnn reproduce``: the paper's figures 3-6, its unnumbered claims, results.json and report.md, from the circuits."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def reproduce_command(
     engine: EngineOption = "structured",
 ) -> None:
     """Regenerate the paper's evidence from the circuits: figures 3-6, results.json, report.md.
+
+    Also measures the paper's three claims without numbers (scaling with hardness,
+    3-bit parity, landscape independence) in report.md's last section.
 
     Example: qbnn reproduce --out results/
     """

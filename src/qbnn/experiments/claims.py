@@ -86,7 +86,7 @@ def mean_calls_paper_schedule(p_success: PSuccess, max_steps: int = 1 << 20) -> 
 def mean_calls_bbht(p_success: PSuccess, num_configurations: int, growth: float = 6 / 5, max_steps: int = 1 << 20) -> float:
     """Exact mean oracle calls of :class:`~qbnn.search.BBHT` (k from 0..ceil(m)-1, m *= growth up to sqrt(N)).
 
-    >>> round(mean_calls_bbht(lambda k: 0.5, 256), 6)  # k = 0 for the first steps: 1 call each, 2 steps on average
+    >>> round(mean_calls_bbht(lambda k: 0.5, 1), 6)  # N = 1: m stays 1, so k = 0 and 1 call per step, 2 steps
     2.0
     """
     cap = math.sqrt(num_configurations)
@@ -216,6 +216,7 @@ def scaling(cases: Sequence[ScalingCase] = SCALING_CASES, tick: Callable[[str], 
         if tick:
             tick(f"claims: scaling, {case.name} ({case.engine})")
         rows.append(_scaling_row(case))
+    rows.sort(key=lambda r: r["configurations"] / r["solutions"])
     hardness = [r["configurations"] / r["solutions"] for r in rows]
     return {
         "quantum_slope": fitted_slope(hardness, [r["quantum_calls"] for r in rows]),
@@ -355,6 +356,8 @@ def landscape_independence(
             {
                 "data": data.name,
                 "points": data.num_points,
+                "X": data.X.tolist(),
+                "y": data.y.tolist(),
                 "solutions": problem.num_solutions,
                 "configurations": problem.num_configurations,
                 "histogram": {int(c): int(v) for c, v in problem.landscape.histogram.items()},
