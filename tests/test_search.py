@@ -135,17 +135,37 @@ def test_default_budget_is_enough_for_meta_bbht(amplified):
 
 
 def test_bad_strategy_options_have_clear_errors():
+    """Library errors name Python parameters; the CLI renders the same error with its flags."""
     problem = TrainingProblem.paper(1)
-    with pytest.raises(QbnnError, match="--strategy fixed needs --k K"):
-        train(problem, "fixed")
-    with pytest.raises(QbnnError, match="--k is only used by --strategy fixed"):
-        train(problem, "paper", k=3)
-    with pytest.raises(QbnnError, match="unknown strategy 'greedy'"):
-        train(problem, "greedy")
-    with pytest.raises(QbnnError, match="too small for one step with k = 7"):
-        train(problem, "fixed", k=7, max_oracle_calls=5)
-    with pytest.raises(QbnnError, match="must be at least 1"):
-        train(problem, "paper", max_oracle_calls=0)
+    cases = [
+        (dict(strategy="fixed"), "strategy 'fixed' needs k (", "strategy 'fixed' needs --k ("),
+        (dict(strategy="paper", k=3), "k=3 is only used by the strategy 'fixed'", "--k 3 is only used by the strategy 'fixed'"),
+        (dict(strategy="greedy"), "unknown strategy='greedy'; choose one of paper", "unknown --strategy greedy; choose one of paper"),
+        (dict(strategy="fixed", k=7, max_oracle_calls=5), "max_oracle_calls=5 is too small for one step with k = 7",
+         "--max-oracle-calls 5 is too small for one step with k = 7"),
+        (dict(strategy="paper", max_oracle_calls=0), "max_oracle_calls=0 must be at least 1", "--max-oracle-calls 0 must be"),
+        (dict(strategy="paper", seed=-1), "seed=-1 must be a whole number >= 0", "--seed -1 must be a whole number >= 0"),
+    ]
+    for kwargs, python, cli in cases:
+        with pytest.raises(QbnnError) as info:
+            train(problem, **kwargs)
+        assert str(info.value).startswith(python) and info.value.render({}).startswith(cli)
+
+
+def test_strategies_are_uniform_objects(amplified):
+    """Every strategy runs through the same run(amplification, rng, budget, progress); no special case."""
+    from qbnn.search import BBHT, BestAccuracy, FixedK, PaperSchedule
+
+    problem, amp = amplified(1, False)
+    for strategy in (FixedK(3, attempts=5), PaperSchedule(), BBHT(), BestAccuracy()):
+        calls = []
+        trace = strategy.run(amp, np.random.default_rng(4), 60, lambda done, budget: calls.append((done, budget)))
+        assert trace.calls == sum(k + 1 for k in trace.ks) <= 60
+        assert [c for c, _ in calls] == list(np.cumsum([k + 1 for k in trace.ks]))
+        assert trace.best_correct == problem.correct_count(trace.best_index)
+        result = train(problem, strategy, engine=amp, seed=4, max_oracle_calls=60)
+        assert result.strategy == strategy.name and result.oracle_calls == trace.calls
+        assert result.k_history == tuple(trace.ks)  # the same seed gives the same run
 
 
 def test_result_json_has_the_documented_keys():
@@ -228,3 +248,19 @@ def test_best_never_reports_an_excluded_configuration() -> None:
             assert result.index not in excluded, f"seed {seed} reported excluded index {result.index}"
         if result.success:
             assert result.index == int(solutions[-1])
+
+
+@pytest.mark.parametrize("strategy", ["paper", "bbht", "best"])
+def test_all_solutions_excluded_never_reports_an_excluded_best(strategy) -> None:
+    """Every solution deselected: the search fails and its best is an admissible configuration (or none)."""
+    full = TrainingProblem.paper(2)
+    excluded = tuple(int(i) for i in np.flatnonzero(full.good_mask))
+    problem = TrainingProblem.paper(2, exclude=excluded)
+    assert problem.num_solutions == 0
+    admissible_best = max(problem.correct_count(i) for i in range(256) if i not in excluded)
+    for seed in range(30):
+        result = train(problem, strategy, engine="analytic", seed=seed, max_oracle_calls=40)
+        assert not result.success
+        assert result.index is None or result.index not in excluded
+        if result.index is not None:
+            assert result.correct == problem.correct_count(result.index) <= admissible_best

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from qbnn.cli.main import main
-from qbnn.demo import DemoSettings, method_names, run_demo
+from qbnn.experiments.demo import DemoSettings, method_names, run_demo
 
 SMALL = ["demo", "--max-samples", "60", "--folds", "2", "--features", "3", "--min-accuracy", "0.8", "--json"]
 

@@ -53,9 +53,9 @@ def test_failure_is_reported_with_exit_code_1(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--strategy", "fixed"], "--strategy fixed needs --k K"),
+        (["--strategy", "fixed"], "strategy 'fixed' needs --k (the number of Grover iterations)"),
         (["--strategy", "greedy"], "unknown strategy 'greedy'"),
-        (["--exclude", "a,b"], "--exclude 'a,b' is not a comma-separated list"),
+        (["--exclude", "a,b"], "--exclude a,b is not a comma-separated list"),
         (["--exclude", "999"], "--exclude 999 is not a configuration index; use 0..255"),
         (["--draw", "x.svg"], "--draw x.svg must name a .png file"),
         (["--min-accuracy", "1.5"], "--min-accuracy 1.5 is outside 0..1"),

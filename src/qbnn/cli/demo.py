@@ -28,7 +28,7 @@ def demo_command(
 
     Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3)
     """
-    from qbnn.demo import DemoSettings, run_demo
+    from qbnn.experiments.demo import DemoSettings, run_demo
 
     try:
         sizes = tuple(int(v) for v in hidden.split(",") if v.strip())

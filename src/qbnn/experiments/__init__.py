@@ -1,4 +1,4 @@
-"""The paper's experiments (figures 3-6 and its stated numbers), one function each."""
+"""Experiments: the paper's figures 3-6 and stated numbers (:mod:`.paper`), and the real-data demo (:mod:`.demo`)."""
 
 from qbnn.experiments.paper import ReproduceSettings
 

@@ -1,0 +1,35 @@
+"""Search by amplitude amplification: strategies, the training loop and their exact statistics.
+
+Problem -> strategy -> result (STYLE.md): a :class:`~qbnn.problem.TrainingProblem`,
+a strategy object with ``run(amplification, rng, budget, progress)``, and
+one :class:`TrainingResult` that the CLI prints and the report reads.
+"""
+
+from qbnn.search.result import Progress, SearchTrace, TrainingResult
+from qbnn.search.statistics import (
+    bbht_success_cdf,
+    fixed_k_success_probability,
+    minimum_finding_success_probability,
+    paper_schedule_success_cdf,
+)
+from qbnn.search.strategies import BBHT, STRATEGY_NAMES, BestAccuracy, FixedK, PaperSchedule, Strategy, make_strategy
+from qbnn.search.training import default_budget, train
+
+__all__ = [
+    "TrainingResult",
+    "SearchTrace",
+    "Progress",
+    "Strategy",
+    "FixedK",
+    "PaperSchedule",
+    "BBHT",
+    "BestAccuracy",
+    "STRATEGY_NAMES",
+    "make_strategy",
+    "default_budget",
+    "train",
+    "fixed_k_success_probability",
+    "paper_schedule_success_cdf",
+    "bbht_success_cdf",
+    "minimum_finding_success_probability",
+]
