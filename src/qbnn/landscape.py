@@ -14,6 +14,7 @@ import numpy as np
 
 from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError, ResourceLimitError
+from qbnn.multibit import check_meta
 from qbnn.network import Network
 from qbnn.memory import available_memory_bytes, format_bytes
 
@@ -30,8 +31,7 @@ def check_compatible(network: Network, data: Dataset) -> None:
             f"{data.name} has {data.num_features} feature columns but --layers starts with "
             f"{network.num_inputs}; make the first layer size {data.num_features}"
         )
-    if network.meta and data.input_bits > 1:
-        network._refuse_meta_multibit()
+    check_meta(network.meta, data.input_bits)
 
 
 def chunk_ranges(total: int, chunk: int = CHUNK) -> Iterator[tuple[int, int]]:

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qbnn.errors import DataError
+from qbnn.errors import ArchitectureError, DataError
 
 __all__ = [
     "MAX_INPUT_BITS",
     "check_input_bits",
+    "check_meta",
     "feature_levels",
     "levels_text",
     "is_binary",
@@ -39,6 +40,15 @@ def check_input_bits(input_bits: int) -> int:
     if b != input_bits or not 1 <= b <= MAX_INPUT_BITS:
         raise DataError("{input_bits} must be an integer 1..%d" % MAX_INPUT_BITS, input_bits=input_bits)
     return b
+
+
+def check_meta(meta: bool, input_bits: int) -> None:
+    """Meta-training searches connection bits of binary inputs only: refuse ``meta`` with b > 1 in one line."""
+    if meta and input_bits > 1:
+        raise ArchitectureError(
+            "{meta} works with binary (±1) features only; drop it or use {input_bits}",
+            meta=..., input_bits=1,
+        )
 
 
 def feature_levels(input_bits: int) -> np.ndarray:

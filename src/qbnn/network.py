@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from qbnn.errors import ArchitectureError
-from qbnn.multibit import first_layer_signs, first_layer_signs_batch, is_binary
+from qbnn.multibit import check_meta, first_layer_signs, first_layer_signs_batch, is_binary
 
 __all__ = ["Network", "parse_layers", "firing_threshold"]
 
@@ -179,7 +179,7 @@ class Network:
             start = self.weight_offsets[layer]
             W = weights[start : start + fan_in * width].reshape(width, fan_in).astype(np.int64)
             if layer == 0 and multibit:
-                self._refuse_meta_multibit()
+                check_meta(self.meta, 2)
                 activity = first_layer_signs(activity, W)
                 continue
             products = activity[:, None, :] * W[None, :, :]  # points x neurons x inputs
@@ -191,12 +191,6 @@ class Network:
                 plus = plus & mask[None, :, :]
             activity = np.where(plus.sum(axis=2) >= firing_threshold(fan_in), 1, -1)
         return activity[:, 0].astype(np.int8)
-
-    def _refuse_meta_multibit(self) -> None:
-        if self.meta:
-            raise ArchitectureError(
-                "{meta} works with binary (±1) features only; drop it or use {input_bits} 1", meta=..., input_bits=...
-            )
 
     def correct_bits_for(self, index: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per point, True where configuration ``index`` classifies it correctly."""
@@ -220,7 +214,7 @@ class Network:
         counts = np.zeros(indices.shape, dtype=np.int32)
         multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer sums them
         if multibit:
-            self._refuse_meta_multibit()
+            check_meta(self.meta, 2)
         for point, label in zip(X, np.asarray(y)):
             activity: list[np.ndarray | bool] = [bool(v > 0) for v in point]
             for layer in range(self.num_layers):

@@ -15,6 +15,7 @@ from qbnn.cli.options import (
     JsonOption,
     LayersOption,
     MetaOption,
+    InputBitsOption,
     ProblemOption,
     SchedulerOption,
     WorkersOption,
@@ -43,6 +44,7 @@ def amplify_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    input_bits: InputBitsOption = 1,
     engine: EngineOption = "structured",
     activation: ActivationOption = "paper",
     min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
@@ -58,7 +60,7 @@ def amplify_command(
     With --workers N (or --scheduler ADDR) the index space is split into chunks on Dask workers.
     """
     ks = parse_int_range(k, parameter="k")
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)
     extra: dict = {}

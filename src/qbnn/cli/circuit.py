@@ -13,6 +13,7 @@ from qbnn.cli.options import (
     DataOption,
     LayersOption,
     MetaOption,
+    InputBitsOption,
     ProblemOption,
     load_network_and_data,
 )
@@ -36,6 +37,7 @@ def circuit_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    input_bits: InputBitsOption = 1,
     activation: ActivationOption = "paper",
     format: Annotated[CircuitFormat, typer.Option("--format", help="qasm3, text or png.")] = CircuitFormat.qasm3,
     part: Annotated[CircuitPart, typer.Option("--part", help="U (the QBNN) or Q (one Grover iterate).")] = CircuitPart.U,
@@ -45,7 +47,7 @@ def circuit_command(
 
     Example: qbnn circuit --problem 1 --format qasm3 --out qbnn.qasm
     """
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     training = TrainingProblem(network, dataset, activation=activation)
     circuit = training.qbnn.circuit if part is CircuitPart.U else training.grover_iterate
     if format is CircuitFormat.png:

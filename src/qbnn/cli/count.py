@@ -13,6 +13,7 @@ from qbnn.cli.options import (
     JsonOption,
     LayersOption,
     MetaOption,
+    InputBitsOption,
     ProblemOption,
     SeedOption,
     emit,
@@ -29,6 +30,7 @@ def count_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    input_bits: InputBitsOption = 1,
     seed: SeedOption = 0,
     shots: Annotated[int, typer.Option("--shots", help="Measurements per k of the schedule 0, 1, 2, 4, ...")] = 100,
     engine: EngineOption = "structured",
@@ -43,7 +45,7 @@ def count_command(
     """
     if shots < 1:
         raise QbnnError(f"--shots {shots} must be at least 1")
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation)
     amplification = get_engine(engine).prepare(training)

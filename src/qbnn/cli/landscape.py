@@ -7,6 +7,7 @@ from qbnn.cli.options import (
     JsonOption,
     LayersOption,
     MetaOption,
+    InputBitsOption,
     ProblemOption,
     SchedulerOption,
     WorkersOption,
@@ -22,6 +23,7 @@ def landscape_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    input_bits: InputBitsOption = 1,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
@@ -30,7 +32,7 @@ def landscape_command(
 
     Example: qbnn landscape --problem 2 --meta --json
     """
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     if not wants_dask(workers, scheduler):
         summary = compute_landscape(network, dataset).summary()
     else:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from qbnn.data import Dataset, load_csv, paper_problem
 from qbnn.errors import ArchitectureError, DataError
+from qbnn.multibit import MAX_INPUT_BITS, check_input_bits, check_meta
 from qbnn.network import Network, parse_layers
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "DataOption",
     "LayersOption",
     "MetaOption",
+    "InputBitsOption",
     "JsonOption",
     "ActivationOption",
     "EngineOption",
@@ -43,6 +45,13 @@ LayersOption = Annotated[
     Optional[str], typer.Option("--layers", help="Layer sizes n0,...,1 (default 3,2,1); n0 = number of features.")
 ]
 MetaOption = Annotated[bool, typer.Option("--meta", help="Also search first-layer connection bits (paper 5.1).")]
+InputBitsOption = Annotated[
+    int,
+    typer.Option(
+        "--input-bits",
+        help=f"Bits per feature, 1..{MAX_INPUT_BITS}: features are the odd values -(2^b-1)..2^b-1 (1 = the paper's ±1).",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 ActivationOption = Annotated[
     str, typer.Option("--activation", help="Sign circuit: 'paper' (OR of ANDs) or 'counter'.")
@@ -76,17 +85,19 @@ CLI_FLAGS: dict[str, str] = {
 
 
 def load_network_and_data(
-    problem: int | None, data: Path | None, layers: str | None, meta: bool
+    problem: int | None, data: Path | None, layers: str | None, meta: bool, input_bits: int = 1
 ) -> tuple[Network, Dataset]:
-    """Resolve --problem/--data/--layers/--meta into a network and a dataset, refusing guesses."""
+    """Resolve --problem/--data/--layers/--meta/--input-bits into a network and a dataset, refusing guesses."""
     if problem is not None and data is not None:
         raise DataError("give either --problem or --data, not both")
+    bits = check_input_bits(input_bits)
+    check_meta(meta, bits)
     if data is not None:
-        dataset = load_csv(data)
+        dataset = load_csv(data, input_bits=bits)
     else:
         if problem not in (None, 1, 2):
             raise DataError(f"--problem {problem} does not exist; the paper has problems 1 and 2")
-        dataset = paper_problem(problem or 1)
+        dataset = paper_problem(problem or 1).with_input_bits(bits)  # ±1 points are valid at every b
     sizes = parse_layers(layers) if layers is not None else (3, 2, 1)
     network = Network(sizes, meta=meta)
     if dataset.num_features != network.num_inputs:

@@ -17,6 +17,7 @@ from qbnn.cli.options import (
     load_network_and_data,
 )
 from qbnn.errors import QbnnError
+from qbnn.multibit import MAX_INPUT_BITS, check_meta
 from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem
 from qbnn.resources import activation_cost, problem_resources
@@ -32,16 +33,29 @@ def resources_command(
         Optional[str],
         typer.Option("--activations", help="Instead: compare the paper and counter sign circuits for N inputs, e.g. 3-15."),
     ] = None,
+    input_bits: Annotated[
+        str,
+        typer.Option(
+            "--input-bits",
+            help="Bits per feature (1..6); a range such as 1-4 prints qubits, gates and CX of U against b instead.",
+        ),
+    ] = "1",
     json_output: JsonOption = False,
 ) -> None:
     """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
 
-    Example: qbnn resources --problem 1 --meta --json; qbnn resources --activations 3-15
+    Example: qbnn resources --problem 1 --meta --json; qbnn resources --activations 3-15;
+    qbnn resources --input-bits 1-4
     """
     if activations is not None:
         _compare_activations(activations, json_output)
         return
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    bits = parse_int_range(input_bits, parameter="input_bits", low=1, high=MAX_INPUT_BITS)
+    if len(bits) > 1:
+        network, dataset = load_network_and_data(problem, data, layers, meta)
+        _compare_input_bits(network, dataset, bits, json_output)
+        return
+    network, dataset = load_network_and_data(problem, data, layers, meta, bits[0])
     training = TrainingProblem(network, dataset, activation=activation)
     counts = problem_resources(training)
     payload = {
@@ -84,5 +98,29 @@ def _compare_activations(text: str, json_output: bool) -> None:
         lines.append(
             f"{p.inputs:>5} | {p.ancillas:>15} {p.gates:>6} {p.max_controls:>9} {p.cx:>9} | "
             f"{c.ancillas:>17} {c.gates:>6} {c.max_controls:>9} {c.cx:>6}"
+        )
+    emit(payload, json_output, "\n".join(lines))
+
+
+def _compare_input_bits(network, dataset, bits: list[int], json_output: bool) -> None:
+    """Qubits, gates and CX of U against b, both activations, both adders (features at full scale)."""
+    from qbnn.multibit_resources import input_bits_costs
+
+    check_meta(network.meta, max(bits))
+    rows = input_bits_costs(network, dataset, bits)
+    payload = {
+        "network": list(network.layers),
+        "data": dataset.name,
+        "features": "every feature at ±(2^b - 1) with the data's signs (the costliest b-bit values)",
+        "input_bits": [row.to_json() for row in rows],
+    }
+    lines = [
+        f"U of {network.describe()} on {dataset.name}, features at ±(2^b-1)",
+        "    b | activation | first layer         | qubits |   gates |        CX",
+    ]
+    for row in rows:
+        first = "input register" if row.adder is None else f"{row.adder} adders"
+        lines.append(
+            f"{row.input_bits:>5} | {row.activation:<10} | {first:<19} | {row.qubits:>6} | {row.gates:>7} | {row.cx:>9}"
         )
     emit(payload, json_output, "\n".join(lines))

@@ -15,6 +15,7 @@ from qbnn.cli.options import (
     JsonOption,
     LayersOption,
     MetaOption,
+    InputBitsOption,
     ProblemOption,
     SchedulerOption,
     SeedOption,
@@ -36,6 +37,7 @@ def train_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    input_bits: InputBitsOption = 1,
     strategy: Annotated[
         str, typer.Option("--strategy", help=f"Search strategy: {', '.join(STRATEGY_NAMES)}.")
     ] = "paper",
@@ -65,7 +67,7 @@ def train_command(
     """
     if strategy not in STRATEGY_NAMES:
         raise QbnnError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_NAMES)}")
-    network, dataset = load_network_and_data(problem, data, layers, meta)
+    network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(
         network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size
