@@ -142,3 +142,19 @@ def test_pipeline_and_grid_search():
 def test_bad_data_raises_value_error(X, y, message):
     with pytest.raises(ValueError, match=message):
         QuantumBNNClassifier(random_state=0).fit(np.asarray(X, dtype=object) if isinstance(X[0][0], str) else X, y)
+
+
+def test_multibit_classifier_quantises_at_training_quantiles_and_predicts_with_the_forward_pass():
+    from qbnn.quantize import QuantileQuantizer
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(16, 2))
+    y = (2 * X[:, 0] - X[:, 1] > 0).astype(int)
+    clf = QuantumBNNClassifier(hidden=(), input_bits=2, strategy="best", min_accuracy=0.8, random_state=0).fit(X, y)
+    levels = QuantileQuantizer(input_bits=2).fit(X).transform(X)
+    np.testing.assert_array_equal(clf.quantizer_.transform(X), levels)
+    outputs = np.where(levels @ clf.weights_.astype(int) >= 0, 1, -1)  # [2, 1]: sign of the weighted sum
+    np.testing.assert_array_equal(clf.decision_function(X), outputs)
+    assert clf.train_correct_ == int((clf.predict(X) == y).sum())
+    with pytest.raises(ValueError, match="meta=True works with input_bits=1 only"):
+        QuantumBNNClassifier(meta=True, input_bits=2).fit(X, y)

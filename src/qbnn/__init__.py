@@ -34,6 +34,7 @@ _LAZY = {
     "estimate_solutions": "qbnn.counting",
     "QuantumBNNClassifier": "qbnn.classifier",
     "MedianBinarizer": "qbnn.classifier",
+    "QuantileQuantizer": "qbnn.quantize",
     "StructuredSampler": "qbnn.sampler",
     "exact_probabilities": "qbnn.sampler",
 }

@@ -76,6 +76,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         None (default): features must already be binary (-1/+1 or 0/1), anything
         else is a ValueError. "median": threshold each feature at its training
         median first (:class:`MedianBinarizer`), for real-valued data.
+    input_bits : int
+        1 (default): binary features as above. b in 2..6: multi-bit inputs
+        (:mod:`qbnn.multibit`); real features are quantised into the 2^b odd
+        levels at their training quantiles (:class:`qbnn.QuantileQuantizer`,
+        fitted in ``fit``) and the first layer sums them with reversible adders.
+        Not with ``meta``.
     random_state : int or None
         Seed of every measurement.
 
@@ -106,6 +112,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         max_parameters=DEFAULT_MAX_PARAMETERS,
         activation="paper",
         binarize=None,
+        input_bits=1,
         random_state=None,
     ):
         self.hidden = hidden
@@ -117,10 +124,13 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         self.max_parameters = max_parameters
         self.activation = activation
         self.binarize = binarize
+        self.input_bits = input_bits
         self.random_state = random_state
 
     def _binary_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
-        """The -1/+1 features the network sees: X itself, or X thresholded at the training medians."""
+        """The features the network sees: X itself, X thresholded at the training medians, or b-bit levels."""
+        if self.input_bits != 1:
+            return self._quantised_features(X, fit=fit)
         if self.binarize is None:
             return self._check_binary(X)
         if self.binarize != "median":
@@ -128,6 +138,16 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         if fit:
             self.binarizer_ = MedianBinarizer().fit(X)
         return self.binarizer_.transform(X)
+
+    def _quantised_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
+        """input_bits = b > 1: the 2^b odd levels at the training quantiles (QuantileQuantizer)."""
+        from qbnn.quantize import QuantileQuantizer
+
+        if fit:
+            if self.meta:
+                raise ValueError(f"{type(self).__name__}: meta=True works with input_bits=1 only (binary features)")
+            self.quantizer_ = QuantileQuantizer(input_bits=self.input_bits).fit(X)
+        return self.quantizer_.transform(X)
 
     def _check_binary(self, X: np.ndarray) -> np.ndarray:
         values = np.unique(X)
@@ -215,7 +235,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         labels = np.where(y == self.classes_[1], 1, -1).astype(np.int8)
         network = self._network(binary.shape[1])
         self._check_memory(network, binary.shape[0])
-        data = Dataset(binary, labels, name="fit data")
+        data = Dataset(binary, labels, name="fit data", input_bits=int(self.input_bits))
         target = resolve_target(data.num_points, min_accuracy=float(self.min_accuracy))
         problem = TrainingProblem(network, data, min_correct=target, activation=self.activation)
         if isinstance(self.random_state, numbers.Integral):
