@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: run test bench install clean
+.PHONY: run test bench docs install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $@ $(STAMP) $(TEST_STAMP)
 
+$(DOCS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@ $(STAMP)
+
 install: $(STAMP)
 
 run: $(STAMP)
@@ -37,5 +42,9 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.sat
 	$(BIN)/python -m benchmarks.distributed
 
+# the site, with the tutorial notebooks executed, into site/
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) results build *.egg-info
+	rm -rf $(VENV) results build site .cache *.egg-info

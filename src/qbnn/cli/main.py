@@ -7,6 +7,7 @@ mistakes print one line ``qbnn: error: ...`` and exit 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -26,16 +27,32 @@ app = typer.Typer(
     name="qbnn",
     help="Train and meta-train binary neural networks by quantum amplitude amplification (Fawaz et al., KDD 2019).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from qbnn import __version__
+
+        print(f"qbnn {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
-    """Train and meta-train binary neural networks by quantum amplitude amplification."""
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the qbnn version and exit."),
+    ] = False,
+) -> None:
+    """Train and meta-train binary neural networks by quantum amplitude amplification.
+
+    Shell completion: qbnn --install-completion (bash, zsh, fish, PowerShell), or --show-completion to see it.
+    """
 
 
 app.command("landscape")(landscape_command)
