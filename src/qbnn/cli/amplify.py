@@ -18,6 +18,7 @@ from qbnn.cli.options import (
     InputBitsOption,
     ProblemOption,
     SchedulerOption,
+    SeedOption,
     WorkersOption,
     emit,
     load_network_and_data,
@@ -26,6 +27,7 @@ from qbnn.distributed import engine_session
 from qbnn.engines.registry import get_engine
 from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
+from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
 from qbnn.progress import progress_bar
 
 def _num_solutions(session, training: TrainingProblem) -> int:
@@ -52,17 +54,25 @@ def amplify_command(
     batch_size: BatchSizeOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
+    noise: NoiseOption = None,
+    trajectories: TrajectoriesOption = None,
+    seed: SeedOption = 0,
     json_output: JsonOption = False,
 ) -> None:
     """Exact probability that measuring after U Q^k gives a solution, for each k.
 
     Example: qbnn amplify --problem 1 --k 0-12 --json
     With --workers N (or --scheduler ADDR) the index space is split into chunks on Dask workers.
+    With --noise MODEL:RATE the probability is estimated from exact noisy trajectories (95% interval).
     """
     ks = parse_int_range(k, parameter="k")
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)
+    noisy = noisy_amplification(training, noise, trajectories, seed, engine, workers, scheduler)
+    if noisy is not None:
+        _emit_noisy(noisy, ks, network, dataset, engine, json_output)
+        return
     extra: dict = {}
     with engine_session(engine, workers, scheduler) as session, progress_bar(
         "Grover iterations", enabled=not json_output and session.on_dask
@@ -112,4 +122,33 @@ def amplify_command(
     else:
         lines.append("   k  exact            sin^2((2k+1)theta)")
         lines += [f"{kk:>4}  {p:.12f}   {t:.12f}" for kk, p, t in zip(ks, probabilities, theory)]
+    emit(payload, json_output, "\n".join(lines))
+
+
+def _emit_noisy(noisy, ks: list[int], network, dataset, engine: str, json_output: bool) -> None:
+    """``amplify --noise``: estimates with intervals beside the exact noiseless values."""
+    training = noisy.problem
+    estimate = noisy.estimate(ks)
+    m, total = training.num_solutions, training.num_configurations
+    payload = {
+        "network": list(network.layers),
+        "meta": network.meta,
+        "engine": engine,
+        "solutions": m,
+        "configurations": total,
+        "target": training.target,
+        "theory": [success_probability(m, total, kk) for kk in ks],
+        **estimate.to_json(),
+        "seed": noisy.seed,
+    }
+    noise = estimate.noise
+    lines = [
+        f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}, "
+        f"noise {noise.model} {noise.rate:g} per gate and qubit, {estimate.trajectories} trajectories, seed {noisy.seed}",
+        f"   k  noisy estimate  {round(100 * estimate.confidence)}% interval        noiseless (exact)",
+    ]
+    lines += [
+        f"{kk:>4}  {p:.6f}        [{lo:.6f}, {hi:.6f}]  {p0:.6f}"
+        for kk, p, (lo, hi), p0 in zip(estimate.k, estimate.success_probability, estimate.interval, estimate.noiseless)
+    ]
     emit(payload, json_output, "\n".join(lines))
