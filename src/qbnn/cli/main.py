@@ -17,6 +17,7 @@ from qbnn.cli.count import count_command
 from qbnn.cli.circuit import circuit_command
 from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
+from qbnn.cli.noise_study import noise_study_command
 from qbnn.cli.options import CLI_FLAGS
 from qbnn.cli.reproduce import reproduce_command
 from qbnn.cli.resources import resources_command
@@ -59,6 +60,7 @@ app.command("landscape")(landscape_command)
 app.command("circuit")(circuit_command)
 app.command("resources")(resources_command)
 app.command("amplify")(amplify_command)
+app.command("noise-study")(noise_study_command)
 app.command("count")(count_command)
 app.command("train")(train_command)
 app.command("reproduce")(reproduce_command)

@@ -91,6 +91,7 @@ class NoisyAmplification(Amplification):
         seed: int | None = 0,
         confidence: float = 0.95,
         simulator: StructuredSimulator | None = None,
+        exact: StructuredAmplification | None = None,
     ) -> None:
         super().__init__(problem)
         if int(trajectories) < 2:
@@ -101,8 +102,8 @@ class NoisyAmplification(Amplification):
         self.trajectories = int(trajectories)
         self.seed = seed
         self.confidence = float(confidence)
-        self.simulator = simulator or StructuredSimulator()
-        self.exact = StructuredAmplification(problem, self.simulator)
+        self.simulator = simulator or (exact.simulator if exact is not None else StructuredSimulator())
+        self.exact = exact if exact is not None else StructuredAmplification(problem, self.simulator)  # shareable across rates
         self.parameter_qubits = list(problem.parameter_qubits)
         self._u = NoisyProgram.of(self.exact.u_program)
         self._q = [NoisyProgram.of(q) for q in self.exact.q_programs]

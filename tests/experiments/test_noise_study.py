@@ -1,0 +1,36 @@
+"""The noise study: exact at rate 0, expected oracle calls from the estimates, the crossover against random search."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from qbnn.experiments.noise_study import NoiseStudy, NoiseStudyRow, noise_study, study_figure, study_table
+from qbnn.problem import TrainingProblem
+
+
+def test_rate_zero_row_is_the_noiseless_optimum_and_noise_costs_calls(tmp_path):
+    problem = TrainingProblem.paper(2)
+    study = noise_study(problem, [0.0, 1e-4], trajectories=8, max_k=4, seed=1, name="problem 2")
+    theta = math.asin(math.sqrt(4 / 256))
+    exact = [math.sin((2 * k + 1) * theta) ** 2 for k in range(5)]
+    zero, noisy = study.rows
+    assert zero.success_probability == pytest.approx(exact, abs=1e-12)
+    calls = [(k + 1) / exact[k] for k in range(1, 5)]
+    assert zero.expected_oracle_calls == pytest.approx(min(calls)) and zero.best_k == 1 + int(np.argmin(calls))
+    assert noisy.expected_oracle_calls == pytest.approx((noisy.best_k + 1) / noisy.best_success_probability)
+    assert noisy.expected_oracle_calls > zero.expected_oracle_calls
+    assert study.random_search_oracle_calls == 64
+    assert "| problem 2 | 0.0001 |" in study_table([study])
+    assert study_figure([study], tmp_path / "noise.png").stat().st_size > 0
+
+
+def test_crossover_is_the_first_rate_not_beating_random_search():
+    def row(rate, calls):
+        return NoiseStudyRow(rate, 1, 2 / calls, (0.0, 1.0), calls, ())
+
+    study = NoiseStudy("p", False, "depolarizing", 4, 256, 10, 0, 6, 6, 6.1, (row(1e-5, 7), row(1e-4, 40), row(1e-3, 70), row(1e-2, 50)))
+    assert study.crossover_rate == 1e-3
+    assert NoiseStudy("p", False, "bit-flip", 4, 256, 10, 0, 6, 6, 6.1, (row(1e-5, 7),)).crossover_rate is None
