@@ -22,12 +22,24 @@ def demo_command(
     ] = 0.9,
     seed: SeedOption = 0,
     engine: EngineOption = "structured",
+    input_bits: Annotated[
+        str,
+        typer.Option(
+            "--input-bits",
+            help="Bits per feature; a list or range such as 1-3 compares the BNN at each b beside logistic regression.",
+        ),
+    ] = "1",
     json_output: JsonOption = False,
 ) -> None:
     """Quantum-trained BNN vs exhaustive search, random search and logistic regression (cross-validated).
 
-    Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3)
+    Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3);
+    qbnn demo --input-bits 1-3 --engine analytic
     """
+    from qbnn.multibit import MAX_INPUT_BITS
+    from qbnn.parsing import parse_int_range
+
+    bits = parse_int_range(input_bits, parameter="input_bits", low=1, high=MAX_INPUT_BITS)
     from qbnn.experiments.demo import DemoSettings, run_demo
 
     try:
@@ -63,6 +75,9 @@ def demo_command(
         engine=engine,
         min_accuracy=min_accuracy,
     )
+    if bits != [1]:
+        _input_bits_study(settings, bits, json_output)
+        return
     try:
         with console.status("qbnn demo", spinner="dots") as status:
             result = run_demo(settings, progress=lambda message: status.update(f"qbnn demo: {message}"))
@@ -77,3 +92,20 @@ def demo_command(
         if score.target_reached is not None:
             human += f"\n{score.method}: training threshold met in {score.target_reached} of {folds} folds"
     emit(result.to_json(), json_output, human)
+
+
+def _input_bits_study(settings, bits: list[int], json_output: bool) -> None:
+    """The same features and BNN at each b, beside exhaustive search and logistic regression on the same levels."""
+    from qbnn.experiments.input_bits import run_input_bits_study
+
+    try:
+        with console.status("qbnn demo", spinner="dots") as status:
+            study = run_input_bits_study(settings, bits, progress=lambda message: status.update(f"qbnn demo: {message}"))
+    except ValueError as exc:
+        raise QbnnError(str(exc)) from None
+    human = (
+        f"{study.dataset}: {study.samples} samples, {settings.features} features quantised at training quantiles, "
+        f"BNN {[settings.features, *settings.hidden, 1]} ({study.parameters} parameter qubits at every b), "
+        f"{settings.folds}-fold cross-validation\n" + study.table()
+    )
+    emit(study.to_json(), json_output, human)
