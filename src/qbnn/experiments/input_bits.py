@@ -52,11 +52,11 @@ class InputBitsStudy:
         }
 
     def table(self) -> str:
-        lines = [f"{'b':>2}  {'method':<50} {'train accuracy':>15}   {'held-out accuracy':>17}   {'oracle calls':>12}"]
+        lines = [f"{'b':>2}  {'method':<54} {'train accuracy':>15}   {'held-out accuracy':>17}   {'oracle calls':>12}"]
         for s in self.scores:
             calls = "-" if s.oracle_calls is None else f"{s.oracle_calls:.0f}"
             lines.append(
-                f"{s.input_bits:>2}  {s.method:<50} {s.train_mean:6.3f} ± {s.train_std:5.3f}   "
+                f"{s.input_bits:>2}  {s.method:<54} {s.train_mean:6.3f} ± {s.train_std:5.3f}   "
                 f"{s.test_mean:6.3f} ± {s.test_std:5.3f}   {calls:>12}"
             )
         return "\n".join(lines)
