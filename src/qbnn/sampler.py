@@ -528,6 +528,8 @@ class StructuredSampler(BaseSamplerV2):
             from it, so the same seed gives the same counts), a ``Generator``
             (used and advanced as is) or None (fresh entropy).
         max_memory_bytes: bound on the engine's state (default: 80% of available memory).
+        noise: a :class:`~qbnn.engines.noise.PauliNoise` (or ``"MODEL:RATE"``): every shot is then one
+            exact noisy trajectory (Pauli errors after every gate on each of its qubits).
     """
 
     def __init__(
@@ -536,7 +538,13 @@ class StructuredSampler(BaseSamplerV2):
         default_shots: int = 1024,
         seed: np.random.Generator | int | None = None,
         max_memory_bytes: int | None = None,
+        noise=None,
     ) -> None:
+        from qbnn.engines.noise import PauliNoise, parse_noise
+
+        self._noise = parse_noise(noise) if isinstance(noise, str) else noise
+        if self._noise is not None and not isinstance(self._noise, PauliNoise):
+            raise TypeError(f"noise must be a PauliNoise or 'MODEL:RATE', not {type(noise).__name__}")
         self._default_shots = int(default_shots)
         self._seed = seed
         self._simulator = StructuredSimulator(max_memory_bytes=max_memory_bytes)
@@ -585,9 +593,12 @@ class StructuredSampler(BaseSamplerV2):
         }
         for index in np.ndindex(pub.shape):
             prepared = ready if ready is not None else _prepare(bound[index])
-            state = _run_prepared(prepared, self._simulator)
-            draws = state.draw_indices(pub.shots, rng)
             values: dict[int, np.ndarray] = {}
+            if self._noise is not None and self._noise.rate > 0:
+                values = self._noisy_values(prepared, pub.shots, rng)
+            else:
+                state = _run_prepared(prepared, self._simulator)
+                draws = state.draw_indices(pub.shots, rng)
             for name, clbits in registers:
                 bits = np.zeros((pub.shots, len(clbits)), dtype=np.uint8)
                 for j, clbit in enumerate(clbits):
@@ -601,6 +612,16 @@ class StructuredSampler(BaseSamplerV2):
         return SamplerPubResult(
             DataBin(**meas, shape=pub.shape), metadata={"shots": pub.shots, "circuit_metadata": circuit.metadata}
         )
+
+    def _noisy_values(self, prepared: _Prepared, shots: int, rng: np.random.Generator) -> dict[int, np.ndarray]:
+        """Measured qubit -> its bit in each shot, every shot one noisy trajectory."""
+        from qbnn.engines.noise import NoisyCircuit
+
+        if prepared.program is None:
+            _run_prepared(prepared, self._simulator)  # compiles (and checks the noiseless run)
+        qubits = sorted(set(prepared.measured.values()))
+        bits = NoisyCircuit(prepared.program, self._noise, self._simulator).sample(qubits, shots, rng)
+        return {q: bits[:, j] for j, q in enumerate(qubits)}
 
     def exact_probabilities(self, circuit: QuantumCircuit, *, register: str | None = None) -> dict[str, float]:
         """Exact outcome probabilities of ``circuit`` (see :func:`exact_probabilities`)."""
