@@ -3,12 +3,16 @@
 This is the classical truth the quantum circuits are checked against and the
 input of the analytic engine (M solutions out of 2^p gives sin^2 theta = M/2^p).
 Vectorised over configurations in chunks; memory is checked before allocating.
+A conditional landscape (paper section 3) counts over the 2^f settings of the
+free parameters of a :class:`~qbnn.conditioning.Condition`, the others fixed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +21,9 @@ from qbnn.errors import ArchitectureError, ResourceLimitError
 from qbnn.multibit import check_meta
 from qbnn.network import Network
 from qbnn.memory import available_memory_bytes, format_bytes
+
+if TYPE_CHECKING:
+    from qbnn.conditioning import Condition
 
 __all__ = ["Landscape", "compute_landscape", "check_compatible", "chunk_ranges"]
 
@@ -57,6 +64,7 @@ class Landscape:
     network: Network
     data: Dataset
     correct: np.ndarray  # per configuration index, number of correctly classified points
+    condition: Condition | None = None  # None: every parameter free
 
     @property
     def parameters(self) -> int:
@@ -64,7 +72,7 @@ class Landscape:
 
     @property
     def configurations(self) -> int:
-        return self.network.num_configurations
+        return int(self.correct.size)
 
     @property
     def points(self) -> int:
@@ -98,7 +106,7 @@ class Landscape:
 
     def summary(self) -> dict:
         """The JSON object of ``qbnn landscape --json`` (DESIGN.md section 5)."""
-        return {
+        summary = {
             "network": list(self.network.layers),
             "meta": self.network.meta,
             "data": self.data.name,
@@ -109,29 +117,44 @@ class Landscape:
             "best_accuracy": self.best_correct,
             "histogram": {str(k): v for k, v in self.histogram.items()},
         }
+        if self.condition is not None:
+            summary["free"] = list(self.condition.free)
+        return summary
 
 
-def landscape_memory_bytes(network: Network, data: Dataset) -> int:
-    """Bytes the full landscape array needs (one count per configuration), plus one chunk of work."""
+def landscape_memory_bytes(network: Network, data: Dataset, free: int | None = None) -> int:
+    """Bytes the landscape array needs (one count per configuration), plus one chunk of work."""
+    superposed = network.num_parameters if free is None else free
     per_config = _count_dtype(data.num_points).itemsize
-    work = min(network.num_configurations, CHUNK) * (8 * (network.num_parameters + 4))
-    return network.num_configurations * per_config + work
+    work = min(1 << superposed, CHUNK) * (8 * (network.num_parameters + 4))
+    return (1 << superposed) * per_config + work
 
 
-def compute_landscape(network: Network, data: Dataset, *, max_memory_bytes: int | None = None) -> Landscape:
-    """Evaluate every configuration classically (vectorised in chunks of 2^20)."""
+def compute_landscape(
+    network: Network, data: Dataset, *, condition: Condition | None = None, max_memory_bytes: int | None = None
+) -> Landscape:
+    """Evaluate every configuration classically (vectorised in chunks of 2^20).
+
+    With a ``condition`` only its free parameters vary: 2^f configurations,
+    configuration bit j being the j-th free parameter.
+    """
     check_compatible(network, data)
-    need = landscape_memory_bytes(network, data)
+    superposed = network.num_parameters if condition is None else condition.num_free
+    need = landscape_memory_bytes(network, data, superposed)
     limit = available_memory_bytes() if max_memory_bytes is None else max_memory_bytes
     if need > limit:
         raise ResourceLimitError(
-            f"the landscape of {network.describe()} has 2^{network.num_parameters} configurations and needs "
-            f"{format_bytes(need)} but only {format_bytes(limit)} is available; use fewer parameters "
-            "(smaller --layers, no --meta) or split it over Dask workers (--workers)"
+            f"the landscape of {network.describe()} has 2^{superposed} configurations and needs "
+            f"{format_bytes(need)} but only {format_bytes(limit)} is available; put fewer parameters in "
+            "superposition (smaller --layers, no --meta, --free) or split it over Dask workers (--workers)"
         )
-    correct = np.empty(network.num_configurations, dtype=_count_dtype(data.num_points))
-    for start, stop in chunk_ranges(network.num_configurations):
+    total = 1 << superposed
+    correct = np.empty(total, dtype=_count_dtype(data.num_points))
+    for start, stop in chunk_ranges(total, CHUNK if condition is None else CHUNK >> 4):
         indices = np.arange(start, stop, dtype=np.int64)
-        correct[start:stop] = network.batch_correct_counts(indices, data.X, data.y)
+        if condition is None:
+            correct[start:stop] = network.batch_correct_counts(indices, data.X, data.y)
+        else:
+            correct[start:stop] = network.correct_counts(condition.vectors(indices), data.X, data.y)
     correct.setflags(write=False)
-    return Landscape(network, data, correct)
+    return Landscape(network, data, correct, condition)

@@ -6,6 +6,11 @@ a neuron fires +1 iff at least ceil(N/2) of its N weighted inputs are +1
 index is parameter j: first-layer weights neuron-major, then later layers,
 then (meta) one connection bit per first-layer connection, where an absent
 connection feeds -1 into the unchanged activation.
+
+A network may have any number of parameters: only those put in superposition
+(all of them, or the free ones of a :class:`~qbnn.conditioning.Condition`)
+must fit the engines; a full configuration of a large network is a parameter
+vector (±1 weights then 0/1 connections), see :meth:`Network.parameter_vector`.
 """
 
 from __future__ import annotations
@@ -16,13 +21,19 @@ from functools import cached_property
 
 import numpy as np
 
-from qbnn.errors import ArchitectureError
+from qbnn.errors import ArchitectureError, DataError
 from qbnn.multibit import check_meta, first_layer_signs, first_layer_signs_batch, is_binary
 
-__all__ = ["Network", "parse_layers", "firing_threshold"]
 
-#: Refuse parameter counts beyond this; no engine here can enumerate 2^63 configurations.
-MAX_PARAMETERS = 62
+def _short(vector: np.ndarray) -> str:
+    """A parameter vector as a short comma list for error messages."""
+    values = [str(int(v)) for v in np.asarray(vector).ravel()[:8]]
+    return ",".join(values) + (",..." if np.asarray(vector).size > 8 else "")
+
+__all__ = ["Network", "parse_layers", "firing_threshold", "MAX_SUPERPOSED"]
+
+#: At most this many parameters can be in superposition at once (a configuration index is one int64).
+MAX_SUPERPOSED = 62
 
 
 def firing_threshold(num_inputs: int) -> int:
@@ -72,11 +83,6 @@ class Network:
         if layers[-1] != 1:
             raise ArchitectureError(
                 f"--layers {text} must end in a single output neuron (1); write e.g. {','.join(map(str, layers[:-1]))},1"
-            )
-        if self.num_parameters > MAX_PARAMETERS:
-            raise ArchitectureError(
-                f"--layers {text}{' with --meta' if self.meta else ''} has {self.num_parameters} parameters; "
-                f"at most {MAX_PARAMETERS} are supported, use smaller layers"
             )
 
     @property
@@ -134,10 +140,58 @@ class Network:
         index = int(index)
         if not 0 <= index < self.num_configurations:
             raise ValueError(f"configuration {index} is outside 0..{self.num_configurations - 1}")
-        bits = (index >> np.arange(self.num_parameters, dtype=np.uint64).astype(np.int64)) & 1
-        weights = np.where(bits[: self.num_weights] == 1, 1, -1).astype(np.int8)
-        connections = bits[self.num_weights :].astype(np.int8) if self.meta else None
-        return weights, connections
+        bits = np.array([(index >> j) & 1 for j in range(self.num_parameters)], dtype=np.int8)
+        return self.split_parameters(self.bits_to_parameters(bits))
+
+    def bits_to_parameters(self, bits: np.ndarray) -> np.ndarray:
+        """Parameter bits (1 = weight +1 / connection present) -> parameter values, along the last axis."""
+        bits = np.asarray(bits).astype(np.int8)
+        values = bits.copy()
+        values[..., : self.num_weights] = 2 * bits[..., : self.num_weights] - 1
+        return values
+
+    def parameter_vector(
+        self, weights: Sequence[int] | np.ndarray, connections: Sequence[int] | np.ndarray | None = None
+    ) -> np.ndarray:
+        """One vector of all p parameter values: the ±1 weights, then (meta) the 0/1 connections."""
+        weights = np.asarray(weights, dtype=np.int8).ravel()
+        parts = [weights]
+        if self.meta:
+            if connections is None:
+                raise ValueError("a meta network needs connections")
+            parts.append(np.asarray(connections, dtype=np.int8).ravel())
+        vector = np.concatenate(parts)
+        self.check_parameters(vector)
+        return vector
+
+    def split_parameters(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Inverse of :meth:`parameter_vector`: (weights, connections or None)."""
+        vector = np.asarray(vector, dtype=np.int8)
+        return vector[: self.num_weights].copy(), (vector[self.num_weights :].copy() if self.meta else None)
+
+    def check_parameters(self, vector: np.ndarray, name: str = "values") -> None:
+        """Refuse a parameter vector of the wrong length or with values outside ±1 (weights) / 0,1 (connections)."""
+        vector = np.asarray(vector)
+        if vector.shape != (self.num_parameters,):
+            raise DataError(
+                "{" + name + "} has " + str(vector.size) + f" values but {self.describe()} has {self.num_parameters} "
+                f"parameters ({self.num_weights} weights in -1/+1" + (f", then {self.num_connections} connections in 0/1)" if self.meta else ")"),
+                **{name: _short(vector)},
+            )
+        w = vector[: self.num_weights]
+        if not np.isin(w, (-1, 1)).all():
+            bad = int(np.flatnonzero(~np.isin(w, (-1, 1)))[0])
+            raise DataError(
+                "{" + name + "}: parameter " + str(bad) + f" is a weight and must be -1 or +1, not {w[bad]}",
+                **{name: _short(vector)},
+            )
+        c = vector[self.num_weights :]
+        if not np.isin(c, (0, 1)).all():
+            bad = int(np.flatnonzero(~np.isin(c, (0, 1)))[0])
+            raise DataError(
+                "{" + name + "}: parameter " + str(self.num_weights + bad) + f" is a connection and must be 0 or 1, not {c[bad]}",
+                **{name: _short(vector)},
+            )
 
     def encode(self, weights: Sequence[int] | np.ndarray, connections: Sequence[int] | np.ndarray | None = None) -> int:
         """Inverse of :meth:`decode`: the configuration index of these parameters."""
@@ -191,6 +245,54 @@ class Network:
                 plus = plus & mask[None, :, :]
             activity = np.where(plus.sum(axis=2) >= firing_threshold(fan_in), 1, -1)
         return activity[:, 0].astype(np.int8)
+
+    def forward_many(self, X: np.ndarray, parameters: np.ndarray) -> np.ndarray:
+        """Outputs in {-1,+1} for many configurations at once: ``parameters`` is (C, p), the result (C, points).
+
+        Each layer is a batched matrix product: with ±1 inputs and weights (and
+        0/1 connection masks) the number of +1 products is (sum of m x w + sum of m) / 2.
+        """
+        X = self._checked_points(X)
+        P = np.atleast_2d(np.asarray(parameters)).astype(np.float32)
+        count = P.shape[0]
+        activity = np.broadcast_to(X.astype(np.float32), (count, *X.shape))  # C x points x inputs
+        multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer is sign(x . w)
+        for layer in range(self.num_layers):
+            fan_in, width = self.layers[layer], self.layers[layer + 1]
+            start = self.weight_offsets[layer]
+            W = P[:, start : start + fan_in * width].reshape(count, width, fan_in)
+            if layer == 0 and multibit:
+                check_meta(self.meta, 2)
+                sums = np.matmul(activity.astype(np.float64), np.transpose(W, (0, 2, 1)).astype(np.float64))
+                activity = np.where(sums >= 0, 1.0, -1.0).astype(np.float32)
+                continue
+            if layer == 0 and self.meta:
+                M = P[:, self.num_weights :].reshape(count, width, fan_in)
+                plus = (np.matmul(activity, np.transpose(W * M, (0, 2, 1))) + M.sum(axis=2)[:, None, :]) / 2
+            else:
+                plus = (np.matmul(activity, np.transpose(W, (0, 2, 1))) + fan_in) / 2
+            activity = np.where(plus >= firing_threshold(fan_in) - 0.25, 1.0, -1.0).astype(np.float32)
+        return activity[:, :, 0].astype(np.int8)
+
+    def correct_counts(self, parameters: np.ndarray, X: np.ndarray, y: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        """Correctly classified points for each row of ``parameters`` (C, p), in chunks of configurations."""
+        parameters = np.atleast_2d(np.asarray(parameters))
+        y = np.asarray(y)
+        out = np.empty(parameters.shape[0], dtype=np.int64)
+        rows = max(1, chunk * 64 // max(1, len(y)))
+        for start in range(0, parameters.shape[0], rows):
+            part = parameters[start : start + rows]
+            out[start : start + len(part)] = (self.forward_many(X, part) == y[None, :]).sum(axis=1)
+        return out
+
+    def _checked_points(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.num_inputs:
+            raise ArchitectureError(
+                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
+                f"make the first layer size equal the number of feature columns"
+            )
+        return X
 
     def correct_bits_for(self, index: int, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per point, True where configuration ``index`` classifies it correctly."""

@@ -2,7 +2,9 @@
 
 The *problem* in the problem -> strategy -> result pattern (STYLE.md):
 strategies and engines take a :class:`TrainingProblem`; iteration options
-belong to the strategy, not here.
+belong to the strategy, not here. With ``free``/``values`` only some
+parameters are in superposition and the rest are classical constants of the
+circuit (a conditional problem, paper section 3; :mod:`qbnn.conditioning`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from qiskit import QuantumCircuit
 
 from qbnn.compile.grover import grover_iterate
 from qbnn.compile.qbnn import ACTIVATIONS, QBNNCircuit, compile_qbnn
+from qbnn.conditioning import Condition, make_condition
 from qbnn.data import Dataset, paper_problem
 from qbnn.errors import ArchitectureError, DataError
 from qbnn.landscape import Landscape, check_compatible, compute_landscape
-from qbnn.network import Network
+from qbnn.network import MAX_SUPERPOSED, Network
 
 __all__ = ["TrainingProblem", "resolve_target"]
 
@@ -42,9 +45,17 @@ def resolve_target(points: int, min_correct: int | None = None, min_accuracy: fl
 class TrainingProblem:
     """Find a configuration of ``network`` that classifies at least ``min_correct`` points of ``data``.
 
+    ``free`` (parameter indices, or a spec such as ``"0-5,9"``) puts only those
+    parameters in superposition and ``values`` (all p parameter values: ±1
+    weights, then 0/1 connections) fixes the others; configuration bit j is
+    then the j-th free parameter.
+
     >>> problem = TrainingProblem.paper(1)
     >>> problem.target, problem.num_parameters, problem.num_solutions
     (8, 8, 8)
+    >>> sliced = TrainingProblem.paper(1, free=[0, 1], values=[1, -1, 1, 1, 1, -1, 1, 1])
+    >>> sliced.num_configurations, sliced.landscape.correct.tolist()
+    (4, [4, 6, 6, 8])
     """
 
     network: Network
@@ -53,9 +64,22 @@ class TrainingProblem:
     activation: str = "paper"
     exclude: tuple[int, ...] = field(default=())
     batch_size: int | None = None  # minibatch oracles (paper section 6): points per Grover iteration
+    free: tuple[int, ...] | str | None = None  # parameters in superposition (None: all)
+    values: np.ndarray | str | None = field(default=None, repr=False)  # all p values; the fixed ones are used
 
     def __post_init__(self) -> None:
         check_compatible(self.network, self.data)
+        condition = make_condition(self.network, self.free, self.values)
+        object.__setattr__(self, "condition", condition)
+        if condition is not None:
+            object.__setattr__(self, "free", condition.free)
+            object.__setattr__(self, "values", condition.values)
+        elif self.network.num_parameters > MAX_SUPERPOSED:
+            raise ArchitectureError(
+                f"{self.network.describe()} has {self.network.num_parameters} parameters; at most {MAX_SUPERPOSED} "
+                "can be in superposition at once: hold the others fixed with {free} and {values}",
+                free=..., values=...,
+            )
         if self.activation not in ACTIVATIONS:
             raise ArchitectureError(
                 f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
@@ -63,20 +87,24 @@ class TrainingProblem:
         object.__setattr__(self, "min_correct", resolve_target(self.data.num_points, self.min_correct))
         excluded = tuple(sorted({int(e) for e in self.exclude}))
         for e in excluded:
-            if not 0 <= e < self.network.num_configurations:
+            if not 0 <= e < self.num_configurations:
                 raise DataError(
-                    f"--exclude {e} is not a configuration index; use 0..{self.network.num_configurations - 1}"
+                    f"--exclude {e} is not a configuration index; use 0..{self.num_configurations - 1}"
                 )
         object.__setattr__(self, "exclude", excluded)
         if self.batch_size is not None:
             from qbnn.compile.minibatch import split_batches
 
             split_batches(self.data.num_points, int(self.batch_size))  # validates the size
+            if condition is not None:
+                raise DataError("{batch_size} and {free} cannot be combined yet; drop one of them", batch_size=..., free=...)
             if not self.uses_paper_oracle:
                 raise DataError(
                     "--batch-size works with the paper's 100% oracle only (each batch marks configurations that fit "
                     "all its points); drop --min-correct/--min-accuracy/--exclude or --batch-size"
                 )
+
+    condition: Condition | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def paper(cls, number: int, meta: bool = False, **kwargs) -> TrainingProblem:
@@ -90,11 +118,19 @@ class TrainingProblem:
 
     @property
     def num_parameters(self) -> int:
-        return self.network.num_parameters
+        """Parameters in superposition (all of the network's, or the free ones)."""
+        return self.network.num_parameters if self.condition is None else self.condition.num_free
 
     @property
     def num_configurations(self) -> int:
-        return self.network.num_configurations
+        return 1 << self.num_parameters
+
+    def parameter_vector(self, index: int) -> np.ndarray:
+        """All p parameter values of configuration ``index`` (the fixed ones from ``values``)."""
+        if self.condition is None:
+            weights, connections = self.network.decode(index)
+            return self.network.parameter_vector(weights, connections) if self.network.meta else weights
+        return self.condition.vector(index)
 
     @property
     def uses_paper_oracle(self) -> bool:
@@ -105,7 +141,7 @@ class TrainingProblem:
 
     @cached_property
     def landscape(self) -> Landscape:
-        return compute_landscape(self.network, self.data)
+        return compute_landscape(self.network, self.data, condition=self.condition)
 
     @cached_property
     def good_mask(self) -> np.ndarray:
@@ -122,7 +158,10 @@ class TrainingProblem:
 
     def correct_count(self, index: int) -> int:
         """Classical check of one configuration: how many points it classifies correctly."""
-        return int(self.network.correct_bits_for(index, self.data.X, self.data.y).sum())
+        if self.condition is None:
+            return int(self.network.correct_bits_for(index, self.data.X, self.data.y).sum())
+        weights, connections = self.network.split_parameters(self.condition.vector(index))
+        return int((self.network.forward(self.data.X, weights, connections) == self.data.y).sum())
 
     def is_good(self, index: int) -> bool:
         return self.correct_count(index) >= self.target and int(index) not in self.exclude
@@ -131,7 +170,11 @@ class TrainingProblem:
 
     @cached_property
     def _base_qbnn(self) -> QBNNCircuit:
-        """U as the paper builds it (no oracle workspace)."""
+        """U as the paper builds it (no oracle workspace); fixed parameters folded to constants."""
+        if self.condition is not None:
+            from qbnn.compile.folded import compile_folded
+
+            return compile_folded(self.network, self.data, self.condition, activation=self.activation).qbnn_circuit()
         return compile_qbnn(self.network, self.data, activation=self.activation)
 
     @cached_property
@@ -152,7 +195,8 @@ class TrainingProblem:
         Durr-Hoyer minimum finding raises the target many times; U does not change.
         """
         other = TrainingProblem(
-            self.network, self.data, min_correct=min_correct, activation=self.activation, exclude=self.exclude
+            self.network, self.data, min_correct=min_correct, activation=self.activation, exclude=self.exclude,
+            free=self.free, values=self.values,
         )
         for name in ("_base_qbnn", "_workspace_qbnn"):
             if name in self.__dict__:  # cached_property values live in the instance dict

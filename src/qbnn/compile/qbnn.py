@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qiskit import QuantumCircuit, QuantumRegister
 from qiskit.circuit import Qubit
@@ -29,6 +30,9 @@ from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import check_compatible
 from qbnn.network import Network
+
+if TYPE_CHECKING:
+    from qbnn.conditioning import Condition
 
 __all__ = ["ACTIVATIONS", "Activation", "QBNNCircuit", "compile_qbnn"]
 
@@ -62,6 +66,7 @@ class QBNNCircuit:
     data: Dataset
     circuit: QuantumCircuit
     activation: str
+    condition: Condition | None = None  # fixed parameters folded in (qbnn.compile.folded); None: all free
 
     def _indices(self, name: str) -> list[int]:
         for register in self.circuit.qregs:
@@ -71,7 +76,7 @@ class QBNNCircuit:
 
     @property
     def parameter_qubits(self) -> list[int]:
-        """Weight qubits then connection qubits: bit j of a measured integer is parameter j."""
+        """Weight qubits then connection qubits: bit j of a measured integer is (free) parameter j."""
         return self._indices("w") + self._indices("c")
 
     @property

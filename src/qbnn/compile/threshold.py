@@ -37,7 +37,7 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
         return qbnn
     circuit = qbnn.circuit.copy()  # a new register adds its qubits after every existing one
     circuit.add_register(QuantumRegister(counter_bits(points), COUNT_REGISTER))
-    return QBNNCircuit(qbnn.network, qbnn.data, circuit, qbnn.activation)
+    return QBNNCircuit(qbnn.network, qbnn.data, circuit, qbnn.activation, qbnn.condition)
 
 
 def _count_register(qbnn: QBNNCircuit) -> list[int]:
