@@ -57,7 +57,6 @@ def test_threshold_gives_ties_to_plus_one():
         ("3,2,2", "must end in a single output neuron"),
         ("3,0,1", "layer with no neurons"),
         ("3,a,1", "not a comma-separated list of integers"),
-        ("40,40,1", "parameters; at most 62"),
     ],
 )
 def test_bad_layers(layers, message):
@@ -103,3 +102,23 @@ def test_meta_neuron_without_inputs_outputs_minus_one():
     connections = np.zeros(6, dtype=int)
     # no first-layer inputs: both hidden neurons give -1; the output neuron sees -1 * +1 twice -> -1
     assert net.forward(X, weights, connections).tolist() == [-1] * 8
+
+
+def test_large_networks_are_described_by_parameter_vectors():
+    net = Network((40, 40, 1))  # 1640 parameters: fine as a network; only the free ones must fit an engine
+    rng = np.random.default_rng(0)
+    vector = net.bits_to_parameters(rng.integers(0, 2, net.num_parameters))
+    weights, connections = net.split_parameters(vector)
+    assert connections is None and np.array_equal(net.parameter_vector(weights), vector)
+    X = rng.choice([-1, 1], size=(7, 40))
+    assert np.array_equal(net.forward_many(X, vector[None, :])[0], net.forward(X, weights))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**14 - 1), st.integers(0, 2**32 - 1))
+def test_forward_many_equals_forward(index, seed):
+    net = Network((3, 2, 1), meta=True)
+    X = np.random.default_rng(seed).choice([-1, 1], size=(5, 3))
+    weights, connections = net.decode(index)
+    vector = net.parameter_vector(weights, connections)
+    assert np.array_equal(net.forward_many(X, vector[None, :])[0], net.forward(X, weights, connections))

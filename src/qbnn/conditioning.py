@@ -25,6 +25,7 @@ import numpy as np
 
 from qbnn.errors import DataError
 from qbnn.network import MAX_SUPERPOSED, Network
+from qbnn.parsing import parse_int_range
 
 __all__ = ["Condition", "parse_free", "parse_values", "make_condition"]
 
@@ -32,34 +33,18 @@ __all__ = ["Condition", "parse_free", "parse_values", "make_condition"]
 def parse_free(spec: str | Sequence[int], num_parameters: int) -> tuple[int, ...]:
     """``"0-5,9"`` (or a sequence of indices) -> sorted distinct parameter indices, each in 0..p-1."""
     if isinstance(spec, str):
-        indices: list[int] = []
-        for part in (p.strip() for p in spec.split(",")):
-            if not part:
-                continue
-            try:
-                if "-" in part:
-                    lo, hi = part.split("-", 1)
-                    a, b = int(lo), int(hi)
-                    if b < a:
-                        raise DataError("{free}: range " + part + " runs backwards; write it low-high", free=spec)
-                    indices.extend(range(a, b + 1))
-                else:
-                    indices.append(int(part))
-            except ValueError:
-                raise DataError(
-                    "{free} is not a list of parameter indices and ranges; write e.g. 0-5,9", free=spec
-                ) from None
+        indices = parse_int_range(spec, parameter="free", low=0, high=num_parameters - 1)
     else:
-        indices = [int(i) for i in spec]
+        indices = sorted({int(i) for i in spec})
+        bad = [i for i in indices if not 0 <= i < num_parameters]
+        if bad:
+            raise DataError(
+                "{free}: parameter " + str(bad[0]) + f" does not exist; the network has parameters 0..{num_parameters - 1}",
+                free=_spec(indices),
+            )
     if not indices:
         raise DataError("{free} names no parameter; give at least one index, e.g. 0-5", free=spec)
-    for i in indices:
-        if not 0 <= i < num_parameters:
-            raise DataError(
-                "{free}: parameter " + str(i) + f" does not exist; the network has parameters 0..{num_parameters - 1}",
-                free=spec,
-            )
-    return tuple(sorted(set(indices)))
+    return tuple(indices)
 
 
 def parse_values(spec: str | Path | Sequence[int] | np.ndarray, network: Network) -> np.ndarray:

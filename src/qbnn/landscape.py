@@ -145,8 +145,8 @@ def compute_landscape(
     if need > limit:
         raise ResourceLimitError(
             f"the landscape of {network.describe()} has 2^{superposed} configurations and needs "
-            f"{format_bytes(need)} but only {format_bytes(limit)} is available; put fewer parameters in "
-            "superposition (smaller --layers, no --meta, --free) or split it over Dask workers (--workers)"
+            f"{format_bytes(need)} but only {format_bytes(limit)} is available; use fewer parameters "
+            "(smaller --layers, no --meta, fewer --free indices) or split it over Dask workers (--workers)"
         )
     total = 1 << superposed
     correct = np.empty(total, dtype=_count_dtype(data.num_points))

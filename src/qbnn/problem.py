@@ -55,7 +55,7 @@ class TrainingProblem:
     (8, 8, 8)
     >>> sliced = TrainingProblem.paper(1, free=[0, 1], values=[1, -1, 1, 1, 1, -1, 1, 1])
     >>> sliced.num_configurations, sliced.landscape.correct.tolist()
-    (4, [4, 6, 6, 8])
+    (4, [6, 4, 4, 6])
     """
 
     network: Network

@@ -179,3 +179,50 @@ def activation_cost(activation: str, num_inputs: int) -> ActivationCost:
             max_controls = max(max_controls, op.num_ctrl_qubits)
             cx += _cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
     return ActivationCost(activation, num_inputs, m, circuit.size(), max_controls, cx)
+
+
+# --- what folding fixed parameters saves -------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _activation_gates(activation: str, num_inputs: int, gated: bool) -> int | None:
+    """Gates of one sign activation on N inputs (None when the paper's C(N, N/2) ANDs are too many to build)."""
+    from qiskit import QuantumRegister
+
+    from qbnn.compile.qbnn import ACTIVATIONS
+
+    if activation == "paper" and comb(num_inputs, firing_threshold(num_inputs)) > 20_000:
+        return None
+    act = ACTIVATIONS[activation]
+    inputs, target = QuantumRegister(num_inputs, "in"), QuantumRegister(1, "out")
+    m = act.ancillas(num_inputs, gated)
+    registers = [inputs, target]
+    gates = QuantumRegister(num_inputs, "c") if gated else None
+    if gated:
+        registers.append(gates)
+    if m:
+        registers.append(QuantumRegister(m, "anc"))
+    circuit = QuantumCircuit(*registers)
+    act.append(circuit, list(inputs), target[0], list(registers[-1]) if m else [], list(gates) if gated else None)
+    return circuit.size()
+
+
+def unfolded_resources(network, data, activation: str) -> dict:
+    """Qubits and gates of U with every parameter a qubit (``compile_qbnn``), in closed form without building it.
+
+    What :mod:`qbnn.compile.folded` is compared with: ``qubits`` always, ``gates`` None when a paper
+    activation has too many ANDs to count by building it.
+    """
+    from qbnn.compile.qbnn import ACTIVATIONS, _ancillas_needed
+
+    layers = network.layers
+    qubits = network.num_parameters + data.num_points + sum(layers[:-1]) + _ancillas_needed(network, ACTIVATIONS[activation])
+    per_point = 0
+    last = network.num_layers - 1
+    for layer in range(network.num_layers):
+        act = _activation_gates(activation, layers[layer], layer == 0 and network.meta)
+        if act is None:
+            return {"qubits": qubits, "gates": None}
+        per_point += layers[layer + 1] * (1 if layer == last else 2) * (2 * layers[layer] + act)
+    loads = int(2 * (data.X > 0).sum() + (data.y < 0).sum())
+    return {"qubits": qubits, "gates": network.num_parameters + data.num_points * per_point + loads}

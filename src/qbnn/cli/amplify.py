@@ -22,6 +22,8 @@ from qbnn.cli.options import (
     WorkersOption,
     emit,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.distributed import engine_session
 from qbnn.engines.registry import get_engine
@@ -47,6 +49,8 @@ def amplify_command(
     layers: LayersOption = None,
     meta: MetaOption = False,
     input_bits: InputBitsOption = 1,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     engine: EngineOption = "structured",
     activation: ActivationOption = "paper",
     min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
@@ -68,7 +72,7 @@ def amplify_command(
     ks = parse_int_range(k, parameter="k")
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
-    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size, free=free, values=values)
     noisy = noisy_amplification(training, noise, trajectories, seed, engine, workers, scheduler)
     if noisy is not None:
         _emit_noisy(noisy, ks, network, dataset, engine, json_output)

@@ -16,6 +16,8 @@ from qbnn.cli.options import (
     InputBitsOption,
     ProblemOption,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.errors import QbnnError
 from qbnn.problem import TrainingProblem
@@ -38,6 +40,8 @@ def circuit_command(
     layers: LayersOption = None,
     meta: MetaOption = False,
     input_bits: InputBitsOption = 1,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     activation: ActivationOption = "paper",
     format: Annotated[CircuitFormat, typer.Option("--format", help="qasm3, text or png.")] = CircuitFormat.qasm3,
     part: Annotated[CircuitPart, typer.Option("--part", help="U (the QBNN) or Q (one Grover iterate).")] = CircuitPart.U,
@@ -48,7 +52,7 @@ def circuit_command(
     Example: qbnn circuit --problem 1 --format qasm3 --out qbnn.qasm
     """
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
-    training = TrainingProblem(network, dataset, activation=activation)
+    training = TrainingProblem(network, dataset, activation=activation, free=free, values=values)
     circuit = training.qbnn.circuit if part is CircuitPart.U else training.grover_iterate
     if format is CircuitFormat.png:
         if out is None or out.suffix.lower() != ".png":

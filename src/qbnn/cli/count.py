@@ -18,6 +18,8 @@ from qbnn.cli.options import (
     SeedOption,
     emit,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.counting import estimate_solutions
 from qbnn.engines.registry import get_engine
@@ -31,6 +33,8 @@ def count_command(
     layers: LayersOption = None,
     meta: MetaOption = False,
     input_bits: InputBitsOption = 1,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     seed: SeedOption = 0,
     shots: Annotated[int, typer.Option("--shots", help="Measurements per k of the schedule 0, 1, 2, 4, ...")] = 100,
     engine: EngineOption = "structured",
@@ -47,7 +51,7 @@ def count_command(
         raise QbnnError(f"--shots {shots} must be at least 1")
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
-    training = TrainingProblem(network, dataset, min_correct=target, activation=activation)
+    training = TrainingProblem(network, dataset, min_correct=target, activation=activation, free=free, values=values)
     amplification = get_engine(engine).prepare(training)
     result = estimate_solutions(amplification, shots=shots, seed=seed)
     payload = {"engine": engine, "target": target, **result.to_json()}

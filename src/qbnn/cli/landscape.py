@@ -13,9 +13,14 @@ from qbnn.cli.options import (
     WorkersOption,
     emit,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.distributed import wants_dask
+from qbnn.conditioning import make_condition
+from qbnn.errors import ArchitectureError
 from qbnn.landscape import compute_landscape
+from qbnn.network import MAX_SUPERPOSED
 
 
 def landscape_command(
@@ -24,6 +29,8 @@ def landscape_command(
     layers: LayersOption = None,
     meta: MetaOption = False,
     input_bits: InputBitsOption = 1,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
@@ -31,10 +38,17 @@ def landscape_command(
     """Count correct points for all 2^p configurations (exact, vectorised; Dask with --workers).
 
     Example: qbnn landscape --problem 2 --meta --json
+    With --free 0-3 --values V only parameters 0..3 vary (2^4 configurations), the rest held at V.
     """
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
-    if not wants_dask(workers, scheduler):
-        summary = compute_landscape(network, dataset).summary()
+    condition = make_condition(network, free, values)
+    if condition is not None or not wants_dask(workers, scheduler):  # a conditional landscape is 2^f: local
+        if condition is None and network.num_parameters > MAX_SUPERPOSED:
+            raise ArchitectureError(
+                f"{network.describe()} has {network.num_parameters} parameters, too many to enumerate; "
+                "hold most of them fixed with {free} and {values}", free=..., values=...,
+            )
+        summary = compute_landscape(network, dataset, condition=condition).summary()
     else:
         from qbnn.distributed import dask_client, distributed_landscape_summary
         from qbnn.progress import progress_bar
@@ -43,7 +57,8 @@ def landscape_command(
             summary = distributed_landscape_summary(network, dataset, client, progress=tick).to_json()
     lines = [
         f"network {network.describe()} on {dataset.name}",
-        f"parameters     {summary['parameters']}",
+        f"parameters     {summary['parameters']}"
+        + (f" ({len(summary['free'])} free: {condition.describe()})" if condition is not None else ""),
         f"configurations {summary['configurations']}",
         f"points         {summary['points']}",
         f"solutions      {summary['solutions']} (all points correct)",

@@ -25,6 +25,8 @@ __all__ = [
     "ActivationOption",
     "EngineOption",
     "SeedOption",
+    "FreeOption",
+    "ValuesOption",
     "BatchSizeOption",
     "WorkersOption",
     "SchedulerOption",
@@ -62,6 +64,22 @@ EngineOption = Annotated[
 BatchSizeOption = Annotated[
     Optional[int],
     typer.Option("--batch-size", help="Minibatch oracles (paper section 6): B points per Grover iteration, batches in turn."),
+]
+FreeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--free",
+        help="Parameters in superposition (indices in the documented order, ranges allowed: 0-5,9); the rest are "
+        "held at --values as classical constants of the circuit.",
+    ),
+]
+ValuesOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--values",
+        help="All p parameter values (comma list: -1/+1 weights, then 0/1 connections) or a JSON file with the "
+        "'parameters' object of 'qbnn train --json'; used with --free.",
+    ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the numpy Generator used for every measurement.")]
 WorkersOption = Annotated[

@@ -15,12 +15,14 @@ from qbnn.cli.options import (
     ProblemOption,
     emit,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.errors import QbnnError
 from qbnn.multibit import MAX_INPUT_BITS, check_meta
 from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem
-from qbnn.resources import activation_cost, problem_resources
+from qbnn.resources import activation_cost, problem_resources, unfolded_resources
 
 
 def resources_command(
@@ -28,6 +30,8 @@ def resources_command(
     data: DataOption = None,
     layers: LayersOption = None,
     meta: MetaOption = False,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     activation: ActivationOption = "paper",
     activations: Annotated[
         Optional[str],
@@ -56,21 +60,34 @@ def resources_command(
         _compare_input_bits(network, dataset, bits, json_output)
         return
     network, dataset = load_network_and_data(problem, data, layers, meta, bits[0])
-    training = TrainingProblem(network, dataset, activation=activation)
+    training = TrainingProblem(network, dataset, activation=activation, free=free, values=values)
     counts = problem_resources(training)
     payload = {
         "network": list(network.layers),
         "meta": network.meta,
         "activation": activation,
         "qubits": counts["U"].qubits,
-        "parameter_qubits": network.num_parameters,
+        "parameter_qubits": training.num_parameters,
         "gates": counts["U"].gates,
         "depth": counts["U"].depth,
         "transpiled": {"basis": ["cx", "u"], "gates": counts["U"].transpiled_gates, "depth": counts["U"].transpiled_depth},
         "grover_iterate": counts["grover_iterate"].to_json(),
         "U": counts["U"].to_json(),
     }
-    lines = [f"{network.describe()} on {dataset.name}: {payload['qubits']} qubits ({network.num_parameters} parameters)"]
+    lines = [f"{network.describe()} on {dataset.name}: {payload['qubits']} qubits ({training.num_parameters} parameters in superposition)"]
+    if training.condition is not None:  # what holding the other parameters fixed saves
+        full = unfolded_resources(network, dataset, activation)
+        payload["free"] = list(training.condition.free)
+        payload["unfolded"] = full
+        payload["saved"] = {
+            "qubits": full["qubits"] - counts["U"].qubits,
+            "gates": None if full["gates"] is None else full["gates"] - counts["U"].size,
+        }
+        gates = "" if full["gates"] is None else f" and {full['gates'] - counts['U'].size} of {full['gates']} gates of U"
+        lines.append(
+            f"{training.condition.describe()}; the fixed ones are classical constants: saves "
+            f"{payload['saved']['qubits']} of {full['qubits']} qubits{gates}"
+        )
     for name, res in counts.items():
         lines.append(
             f"{name:>15}: {res.size} gates, depth {res.depth}; in CX+U: {res.transpiled_size} gates "

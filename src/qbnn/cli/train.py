@@ -22,6 +22,8 @@ from qbnn.cli.options import (
     WorkersOption,
     emit,
     load_network_and_data,
+    FreeOption,
+    ValuesOption,
 )
 from qbnn.distributed import engine_session
 from qbnn.errors import QbnnError
@@ -39,6 +41,8 @@ def train_command(
     layers: LayersOption = None,
     meta: MetaOption = False,
     input_bits: InputBitsOption = 1,
+    free: FreeOption = None,
+    values: ValuesOption = None,
     strategy: Annotated[
         str, typer.Option("--strategy", help=f"Search strategy: {', '.join(STRATEGY_NAMES)}.")
     ] = "paper",
@@ -73,7 +77,8 @@ def train_command(
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(
-        network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size
+        network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size,
+        free=free, values=values,
     )
     if draw is not None and draw.suffix.lower() != ".png":
         raise QbnnError(f"--draw {draw} must name a .png file")
