@@ -90,9 +90,9 @@ def assert_circuit_matches_network(qbnn: QBNNCircuit, configurations: Sequence[i
 
     Also checks that the parameter qubits are unchanged and every work qubit is clean.
     """
-    network, data = qbnn.network, qbnn.data
+    network, data, condition = qbnn.network, qbnn.data, qbnn.condition
     if configurations is None:
-        configurations = np.arange(network.num_configurations)
+        configurations = np.arange(1 << len(qbnn.parameter_qubits))
     configs = np.asarray(configurations, dtype=np.int64)
     final = accuracy_bits_from_circuit(qbnn, configs)
     for j, qubit in enumerate(qbnn.parameter_qubits):
@@ -101,7 +101,10 @@ def assert_circuit_matches_network(qbnn: QBNNCircuit, configurations: Sequence[i
     assert_ancillas_clean(qbnn, final)
     acc = final[:, qbnn.accuracy_qubits]
     for row, config in enumerate(configs):
-        expected = network.correct_bits_for(int(config), data.X, data.y)
+        if condition is None:
+            expected = network.correct_bits_for(int(config), data.X, data.y)
+        else:  # a conditional circuit: the free parameters are the qubits, the rest come from the condition
+            expected = network.forward(data.X, *network.split_parameters(condition.vector(int(config)))) == data.y
         if not np.array_equal(acc[row], expected):
             raise AssertionError(
                 f"configuration {int(config)}: circuit accuracy bits {acc[row].astype(int).tolist()} "
