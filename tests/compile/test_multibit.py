@@ -114,3 +114,22 @@ def test_meta_with_multibit_inputs_is_refused():
     data = paper_problem(1).with_input_bits(2)
     with pytest.raises(ArchitectureError, match="meta works with binary"):
         compile_qbnn(Network((3, 2, 1), meta=True), data)
+
+
+def test_minibatches_of_multibit_data_share_one_register_layout():
+    """Batches with small and large values get the same sum register, so their circuits embed in one layout."""
+    from qbnn.compile.minibatch import compile_minibatch
+    from qbnn.testing import classical_minibatch_probabilities
+
+    # the last batch has one point but the widest sums: it must not set a layout with one accuracy qubit
+    data = Dataset([[1, 1], [1, -1], [7, 7]], [1, 1, -1], input_bits=3)
+    network = Network((2, 1))
+    circuits = compile_minibatch(network, data, 2)
+    assert len(circuits.iterates) == 2
+    from qbnn.problem import TrainingProblem
+    from qbnn.engines.registry import get_engine
+
+    amp = get_engine("structured").prepare(TrainingProblem(network, data, batch_size=2))
+    expected = classical_minibatch_probabilities(network, data, 2, 4)
+    for k in range(5):
+        np.testing.assert_allclose(amp.distribution(k), expected[k], atol=1e-12)

@@ -102,8 +102,13 @@ class MultibitFirstLayer:
 
     @property
     def width(self) -> int:
-        """The shared sum register: wide enough for every training point."""
-        return max(sum_register_width(point) for point in self.data.X)
+        """The shared sum register: wide enough for any b-bit point with this many features.
+
+        It depends on the shape of the data only, so every minibatch of a dataset gets the same
+        register (each point's adders use only the low bits its own sum needs).
+        """
+        top = (1 << self.data.input_bits) - 1
+        return sum_register_width([top] * self.data.num_features)
 
     def registers(self) -> list[QuantumRegister]:
         """``sum`` (and the ripple adder's ``addend`` scratch), all clean between blocks."""
