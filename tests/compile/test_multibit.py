@@ -133,3 +133,18 @@ def test_minibatches_of_multibit_data_share_one_register_layout():
     expected = classical_minibatch_probabilities(network, data, 2, 4)
     for k in range(5):
         np.testing.assert_allclose(amp.distribution(k), expected[k], atol=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["paper", "counter"])
+def test_one_bit_data_keep_the_paper_circuit_whatever_the_adder(activation):
+    """b = 1 never reaches the adder code: the circuit is identical for either adder and has the paper's profile."""
+    from qbnn.resources import closed_form_profile, gate_profile
+
+    data = paper_problem(2)
+    network = Network((3, 2, 1))
+    increment = compile_qbnn(network, data, activation=activation, adder="increment").circuit
+    ripple = compile_qbnn(network, data, activation=activation, adder="ripple").circuit
+    assert increment == ripple
+    assert [r.name for r in increment.qregs][:3] == ["w", "acc", "x"]
+    if activation == "paper":
+        assert gate_profile(increment) == closed_form_profile(TrainingProblem(network, data))
