@@ -148,3 +148,41 @@ def test_one_bit_data_keep_the_paper_circuit_whatever_the_adder(activation):
     assert [r.name for r in increment.qregs][:3] == ["w", "acc", "x"]
     if activation == "paper":
         assert gate_profile(increment) == closed_form_profile(TrainingProblem(network, data))
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    bits=st.integers(2, 3),
+    inputs=st.integers(1, 4),
+    hidden=st.lists(st.integers(1, 2), max_size=1),
+    activation=st.sampled_from(["paper", "counter"]),
+)
+def test_fixed_parameters_fold_into_multibit_circuits(seed, bits, inputs, hidden, activation):
+    """Conditional problems (block training): fixed weights become classical offsets, free ones adders."""
+    from qbnn.compile.folded import compile_folded
+    from qbnn.conditioning import Condition
+
+    rng = np.random.default_rng(seed)
+    net = Network((inputs, *hidden, 1))
+    data = _random_data(rng, bits, 4, inputs)
+    free = rng.choice(net.num_parameters, size=int(rng.integers(1, min(5, net.num_parameters) + 1)), replace=False)
+    condition = Condition(net, tuple(int(f) for f in free), net.bits_to_parameters(rng.integers(0, 2, net.num_parameters)))
+    folded = compile_folded(net, data, condition, activation=activation)
+    assert len(folded.parameter_qubits) == len(free)
+    assert_circuit_matches_network(folded.qbnn_circuit())  # every free configuration, sum register clean
+
+
+def test_a_first_layer_with_every_weight_fixed_needs_no_adders():
+    from qbnn.compile.folded import compile_folded
+    from qbnn.conditioning import Condition
+
+    net = Network((3, 2, 1))
+    data = _random_data(np.random.default_rng(8), 3, 5, 3)
+    values = net.bits_to_parameters(np.random.default_rng(9).integers(0, 2, net.num_parameters))
+    later = compile_folded(net, data, Condition(net, (6, 7), values))
+    assert not later.registers.get("sum")  # the hidden neurons are classical constants of each point
+    first = compile_folded(net, data, Condition(net, (0, 1), values))
+    assert len(first.registers["sum"]) == 5  # 3 features of up to ±7: sums to ±21, halved in 5 bits
+    for folded in (later, first):
+        assert_circuit_matches_network(folded.qbnn_circuit())

@@ -172,8 +172,12 @@ def ops_to_circuit(ops: list[Op], circuit: QuantumCircuit) -> QuantumCircuit:
     return circuit
 
 
-def _neuron_states(network: Network, condition: Condition, point: np.ndarray):
-    """Per layer and neuron: +1/-1 when constant at this point, else 0 and (free literal recipe, k)."""
+def _neuron_states(network: Network, condition: Condition, point: np.ndarray, multibit: bool = False):
+    """Per layer and neuron: +1/-1 when constant at this point, else 0 and (free literal recipe, k).
+
+    ``multibit`` (b-bit data): a first-layer neuron is sign(sum_j w_j x_j); its recipe is
+    (("adder", weights), None) with weights a free parameter index or a fixed bool (+1 = True).
+    """
     values = condition.values
     free = set(condition.free)
     states: list[list[int]] = []
@@ -183,6 +187,15 @@ def _neuron_states(network: Network, condition: Condition, point: np.ndarray):
         fan_in, width = network.layers[layer], network.layers[layer + 1]
         threshold = firing_threshold(fan_in)
         layer_states, layer_recipes = [], []
+        if layer == 0 and multibit:
+            for neuron in range(width):
+                state, recipe = _multibit_state(network, neuron, point, free, values)
+                layer_states.append(state)
+                layer_recipes.append(recipe)
+            states.append(layer_states)
+            recipes.append(layer_recipes)
+            activity = layer_states
+            continue
         for neuron in range(width):
             constant = 0
             parts = []  # ("w", widx, pol, gate_param or -1) | ("h", source, weight fixed value or 0 (free), widx)
@@ -222,6 +235,25 @@ def _neuron_states(network: Network, condition: Condition, point: np.ndarray):
     return states, recipes
 
 
+def _multibit_state(network: Network, neuron: int, point: np.ndarray, free: set[int], values: np.ndarray):
+    """A first-layer neuron on b-bit features: constant when the free weights cannot change sign(sum), else an adder recipe."""
+    weights: list[int | bool] = []
+    fixed_sum = free_span = 0
+    for s, x in enumerate(int(v) for v in point):
+        widx = network.weight_index(0, neuron, s)
+        if widx in free:
+            weights.append(widx)
+            free_span += abs(x)
+        else:
+            weights.append(bool(values[widx] > 0))
+            fixed_sum += x * int(values[widx])
+    if fixed_sum - free_span >= 0:
+        return 1, None
+    if fixed_sum + free_span < 0:
+        return -1, None
+    return 0, (("adder", weights), None)
+
+
 def compile_folded(
     network: Network, data: Dataset, condition: Condition, *, activation: str = "paper", superpose: bool = True
 ) -> FoldedQBNN:
@@ -230,10 +262,7 @@ def compile_folded(
         raise ArchitectureError("unknown {activation}; choose paper or counter", activation=activation)
     if condition.network.layers != network.layers or condition.network.meta != network.meta:
         raise ValueError("the condition belongs to another network")
-    if not np.all(np.abs(data.X) == 1):
-        raise ArchitectureError(
-            "circuits with fixed parameters ({free}) take -1/+1 features; multi-bit inputs are not folded yet", free=...
-        )
+    multibit = data.input_bits > 1  # the first layer sums b-bit features with adders (qbnn.compile.multibit)
     free_weights = [j for j in condition.free if j < network.num_weights]
     free_connections = [j for j in condition.free if j >= network.num_weights]
     qubit_of: dict[int, int] = {}
@@ -242,7 +271,7 @@ def compile_folded(
     next_qubit = len(qubit_of)
     acc = list(range(next_qubit, next_qubit + data.num_points))
     next_qubit += data.num_points
-    per_point = [_neuron_states(network, condition, data.X[t]) for t in range(data.num_points)]
+    per_point = [_neuron_states(network, condition, data.X[t], multibit) for t in range(data.num_points)]
     hidden_qubit: dict[tuple[int, int], int] = {}
     registers: dict[str, list[int]] = {"w": [qubit_of[j] for j in free_weights], "c": [qubit_of[j] for j in free_connections], "acc": acc}
     for layer in range(network.num_layers - 1):
@@ -251,6 +280,12 @@ def compile_folded(
         for n in used:
             hidden_qubit[(layer, n)] = next_qubit
             next_qubit += 1
+    if multibit and any(0 in states[0] for states, _ in per_point):
+        from qbnn.compile.multibit import MultibitFirstLayer, weighted_sign_ops
+
+        width = MultibitFirstLayer(data).width
+        registers["sum"] = list(range(next_qubit, next_qubit + width))
+        next_qubit += width
     anc_base = next_qubit
     ancillas = list(range(anc_base, anc_base + 4096))
     used_ancillas = 0
@@ -279,6 +314,9 @@ def compile_folded(
         def neuron_block(layer: int, n: int, target: int) -> list[Op]:
             nonlocal used_ancillas
             parts, k = recipes[layer][n]
+            if k is None:  # a b-bit first-layer neuron: adders into the sum register, its sign bit out
+                weights = [w if isinstance(w, bool) else qubit_of[w] for w in parts[1]]
+                return weighted_sign_ops(data.X[t], weights, registers["sum"], target)
             literals: list[Literal] = []
             pre: list[Op] = []
             for part in parts:

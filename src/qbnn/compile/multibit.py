@@ -28,7 +28,14 @@ from qiskit.circuit import Qubit
 from qbnn.compile.adders import ADDERS, add_constant, adder_scratch_qubits
 from qbnn.data import Dataset
 
-__all__ = ["SUM_REGISTER", "SCRATCH_REGISTER", "sum_register_width", "weighted_sign", "MultibitFirstLayer"]
+__all__ = [
+    "SUM_REGISTER",
+    "SCRATCH_REGISTER",
+    "sum_register_width",
+    "weighted_sign",
+    "weighted_sign_ops",
+    "MultibitFirstLayer",
+]
 
 SUM_REGISTER = "sum"
 SCRATCH_REGISTER = "addend"
@@ -136,3 +143,41 @@ class MultibitFirstLayer:
                 circuit, self.data.X[point], weights_of(neuron), register[:width], target,
                 adder=self.adder, scratch=scratch[:width] + scratch[-1:] if scratch else (),
             )
+
+
+class _OpSink:
+    """Records the gates :func:`weighted_sign` appends as engine ops on integer qubits (for the folded compiler)."""
+
+    def __init__(self) -> None:
+        from qbnn.engines.gate_table import PERM
+
+        self._perm = PERM
+        self.ops: list = []
+
+    def _op(self, target: int, controls: Sequence[int] = (), polarities: Sequence[int] = ()) -> None:
+        from qbnn.engines.gate_table import Op
+
+        self.ops.append(Op(self._perm, int(target), tuple(int(c) for c in controls), tuple(int(p) for p in polarities)))
+
+    def x(self, qubits) -> None:
+        for q in qubits if isinstance(qubits, (list, tuple)) else [qubits]:
+            self._op(q)
+
+    def cx(self, control: int, target: int, ctrl_state=None) -> None:
+        self._op(target, [control], [0 if ctrl_state in (0, "0") else 1])
+
+    def ccx(self, a: int, b: int, target: int) -> None:
+        self._op(target, [a, b], [1, 1])
+
+    def append(self, gate, qubits) -> None:  # an MCXGate from controlled_x
+        n = gate.num_ctrl_qubits
+        self._op(qubits[-1], qubits[:-1], [(gate.ctrl_state >> j) & 1 for j in range(n)])
+
+
+def weighted_sign_ops(
+    point: Sequence[int], weights: Sequence[int | bool], register: Sequence[int], target: int
+) -> list:
+    """:func:`weighted_sign` as engine ops on qubit indices (weights: a qubit index, or a bool when fixed)."""
+    sink = _OpSink()
+    weighted_sign(sink, point, list(weights), list(register), target)  # type: ignore[arg-type]
+    return sink.ops
