@@ -99,6 +99,8 @@ def closed_form_profile(problem: TrainingProblem, *, iterate: bool = False) -> C
     """Gate profile of U (or of Q with ``iterate``) from the architecture and data, for the paper activation."""
     if problem.activation != "paper" or not problem.uses_paper_oracle:
         raise ValueError("the closed form covers the paper activation and oracle only")
+    if problem.data.input_bits > 1:
+        raise ValueError("the closed form covers binary inputs only (b-bit inputs use adders)")
     network, data = problem.network, problem.data
     layers = network.layers
     per_point: Counter = Counter()
