@@ -14,6 +14,7 @@ from typer.exceptions import TyperException
 
 from qbnn.cli.amplify import amplify_command
 from qbnn.cli.count import count_command
+from qbnn.cli.crossover import crossover_command
 from qbnn.cli.circuit import circuit_command
 from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
@@ -65,6 +66,7 @@ app.command("count")(count_command)
 app.command("train")(train_command)
 app.command("reproduce")(reproduce_command)
 app.command("demo")(demo_command)
+app.command("crossover")(crossover_command)
 
 
 def main(argv: list[str] | None = None) -> int:

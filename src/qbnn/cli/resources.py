@@ -1,4 +1,4 @@
-"""``qbnn resources``: what the QBNN circuits cost (qubits, gates, depth; sign circuits side by side)."""
+"""``qbnn resources``: what the QBNN circuits cost: as built, on a device (--device), fault-tolerantly (--fault-tolerant)."""
 
 from __future__ import annotations
 
@@ -44,16 +44,30 @@ def resources_command(
             help="Bits per feature (1..6); a range such as 1-4 prints qubits, gates and CX of U against b instead.",
         ),
     ] = "1",
+    device: Annotated[
+        Optional[str],
+        typer.Option("--device", help="Transpile U and Q for this qiskit-ibm-runtime fake backend, e.g. fake_sherbrooke (offline)."),
+    ] = None,
+    fault_tolerant: Annotated[
+        bool, typer.Option("--fault-tolerant", help="Toffoli/T counts and surface-code qubits and time of a whole search.")
+    ] = False,
+    error_budget: Annotated[float, typer.Option("--error-budget", help="Allowed failure probability of the whole run.")] = 0.01,
+    code_cycle_us: Annotated[float, typer.Option("--code-cycle-us", help="Surface-code cycle time in microseconds.")] = 1.0,
+    physical_error: Annotated[float, typer.Option("--physical-error", help="Physical error rate per operation.")] = 1e-3,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the transpiler (--device).")] = 2019,
     json_output: JsonOption = False,
 ) -> None:
     """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
 
     Example: qbnn resources --problem 1 --meta --json; qbnn resources --activations 3-15;
-    qbnn resources --input-bits 1-4
+    qbnn resources --input-bits 1-4; qbnn resources --device fake_sherbrooke;
+    qbnn resources --fault-tolerant --error-budget 0.01
     """
     if activations is not None:
         _compare_activations(activations, json_output)
         return
+    if device is not None and fault_tolerant:
+        raise QbnnError("give either --device or --fault-tolerant, not both")
     bits = parse_int_range(input_bits, parameter="input_bits", low=1, high=MAX_INPUT_BITS)
     if len(bits) > 1:
         network, dataset = load_network_and_data(problem, data, layers, meta)
@@ -61,6 +75,15 @@ def resources_command(
         return
     network, dataset = load_network_and_data(problem, data, layers, meta, bits[0])
     training = TrainingProblem(network, dataset, activation=activation, free=free, values=values)
+    if device is not None:
+        _device(training, device, seed, json_output)
+        return
+    if fault_tolerant:
+        from qbnn.hardware.fault_tolerant import SurfaceCodeModel
+
+        model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
+        _fault_tolerant(training, model, json_output)
+        return
     counts = problem_resources(training)
     payload = {
         "network": list(network.layers),
@@ -140,4 +163,46 @@ def _compare_input_bits(network, dataset, bits: list[int], json_output: bool) ->
         lines.append(
             f"{row.input_bits:>5} | {row.activation:<10} | {first:<19} | {row.qubits:>6} | {row.gates:>7} | {row.cx:>9}"
         )
+    emit(payload, json_output, "\n".join(lines))
+
+
+def _device(training: TrainingProblem, device: str, seed: int, json_output: bool) -> None:
+    """U and Q transpiled for a fake backend: two-qubit gates, depth, estimated success."""
+    from qbnn.hardware.device import device_resources, load_device
+
+    load_device(device)  # an unknown name fails before any transpiling
+    compiled = device_resources(training, device, seed=seed)
+    fields = ("device", "qubits", "two_qubit_gates", "depth", "estimated_success")
+    payload = {"device": device, "device_qubits": compiled["U"].device_qubits, "optimization_level": 3, "seed": seed}
+    for part, result in compiled.items():
+        full = result.to_json()
+        payload[part] = {key: full[key] for key in (*fields, "gates")}
+    lines = [f"{training.network.describe()} on {device} ({payload['device_qubits']} qubits), optimisation level 3, seed {seed}:"]
+    for part, result in compiled.items():
+        lines.append(
+            f"{part:>2}: {result.qubits} qubits, {result.two_qubit_gates} two-qubit gates, depth {result.depth}, "
+            f"estimated success {result.estimated_success:.3g} (product of 1 - reported gate error)"
+        )
+    emit(payload, json_output, "\n".join(lines))
+
+
+def _fault_tolerant(training: TrainingProblem, model, json_output: bool) -> None:
+    """Logical counts of U and Q, the search's iterations, and its surface-code cost."""
+    from qbnn.hardware.fault_tolerant import fault_tolerant_estimate
+
+    p = training.num_parameters
+    solutions = training.num_solutions if p <= 24 else None
+    estimate = fault_tolerant_estimate(training.qbnn.circuit, training.grover_iterate, p, solutions, model)
+    payload = {"network": list(training.network.layers), "meta": training.network.meta, **estimate.to_json()}
+    phys = estimate.physical
+    lines = [
+        f"{training.network.describe()} on {training.data.name}: fault-tolerant cost of one search",
+        f"  U: {estimate.U.logical_qubits} logical qubits, {estimate.U.toffoli_count} Toffolis, {estimate.U.t_count} T",
+        f"  Q: {estimate.Q.logical_qubits} logical qubits, {estimate.Q.toffoli_count} Toffolis, {estimate.Q.t_count} T",
+        f"  {estimate.iterations} iterations, {estimate.total_toffolis} Toffolis, logical time {estimate.logical_time_s:.3g} s",
+        f"  code distance {phys.code_distance}, factory distances {phys.factory_distances[0]}/{phys.factory_distances[1]}: "
+        f"{phys.physical_qubits} physical qubits, wall-clock {phys.wall_time_s:.3g} s, failure {phys.failure_probability:.2g}",
+        "assumptions:",
+        *(f"  - {line}" for line in estimate.assumptions()),
+    ]
     emit(payload, json_output, "\n".join(lines))

@@ -1,0 +1,63 @@
+"""``qbnn crossover``: the network size from which a fault-tolerant quantum computer out-trains this CPU."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from qbnn.cli.options import ActivationOption, DataOption, JsonOption, ProblemOption, emit, load_network_and_data
+from qbnn.errors import QbnnError
+
+
+def crossover_command(
+    problem: ProblemOption = None,
+    data: DataOption = None,
+    hidden: Annotated[str, typer.Option("--hidden", help="Hidden widths h of the networks [n0, h, 1], e.g. 1-15.")] = "1-15",
+    activation: ActivationOption = "counter",
+    solutions: Annotated[int, typer.Option("--solutions", help="Solutions M assumed at every size (1: a needle).")] = 1,
+    error_budget: Annotated[float, typer.Option("--error-budget", help="Allowed failure probability of each run.")] = 0.01,
+    code_cycle_us: Annotated[float, typer.Option("--code-cycle-us", help="Surface-code cycle time in microseconds.")] = 1.0,
+    physical_error: Annotated[float, typer.Option("--physical-error", help="Physical error rate per operation.")] = 1e-3,
+    sample: Annotated[int, typer.Option("--sample", help="Configurations timed per size for the classical rate.")] = 1 << 14,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write the figure to this .png file.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Fault-tolerant Grover training vs measured classical exhaustive and random search, by network size.
+
+    Example: qbnn crossover --problem 1 --hidden 1-15 --plot crossover.png
+    """
+    from qbnn.cli.amplify import parse_k_range
+    from qbnn.hardware.crossover import crossover_figure, crossover_study, crossover_summary, crossover_table
+    from qbnn.hardware.fault_tolerant import SurfaceCodeModel
+
+    try:
+        widths = parse_k_range(hidden)
+    except QbnnError:
+        raise QbnnError(f"--hidden {hidden!r} is not a range of widths; write e.g. 1-15") from None
+    if widths[0] < 1:
+        raise QbnnError(f"--hidden {hidden!r}: widths must be at least 1")
+    if sample < 1:
+        raise QbnnError(f"--sample {sample} must be at least 1")
+    if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):
+        raise QbnnError(f"--plot {plot}: give a .png file in an existing directory")
+    _, dataset = load_network_and_data(problem, data, None, False) if data is None else (None, None)
+    if data is not None:
+        from qbnn.data import load_csv
+
+        dataset = load_csv(data)
+    model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
+    result = crossover_study(dataset, widths, activation=activation, solutions=solutions, model=model, sample=sample)
+    if not result.rows:
+        raise QbnnError(f"--hidden {hidden!r}: no width gives a network of at most 62 parameters")
+    if plot is not None:
+        from qbnn.plots import save_figure
+
+        save_figure(crossover_figure(result), plot)
+        print(f"wrote {plot}", file=sys.stderr)
+    human = "\n".join(
+        [crossover_table(result), "", crossover_summary(result), "assumptions:", *(f"  - {a}" for a in result.assumptions)]
+    )
+    emit(result.to_json(), json_output, human)

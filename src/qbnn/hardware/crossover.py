@@ -1,0 +1,280 @@
+"""When would a fault-tolerant quantum computer train a BNN faster than this CPU?
+
+For networks ``[n0, h, 1]`` of growing hidden width on one dataset we set the
+surface-code wall time of a Grover search (U once, then the iterations for M
+solutions, repeated 1/P times on average) against two classical searches
+timed on this machine: exhaustive search, which evaluates all 2^p
+configurations with qbnn's vectorised landscape kernel, and random search
+without replacement, (2^p + 1)/(M + 1) evaluations on average. The classical
+rate is measured (CPU time per configuration over a chunk of configurations)
+and extrapolated to the whole space; the quantum side is the model of
+:mod:`qbnn.hardware.fault_tolerant`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from qbnn.amplitude import success_probability
+from qbnn.data import Dataset
+from qbnn.errors import ArchitectureError
+from qbnn.hardware.fault_tolerant import ModelLimitError, SurfaceCodeModel, logical_counts, search_iterations
+from qbnn.network import MAX_PARAMETERS, Network
+
+__all__ = [
+    "SizeCost",
+    "CrossoverRow",
+    "Crossover",
+    "measure_seconds_per_configuration",
+    "size_cost",
+    "crossover_rows",
+    "first_crossing",
+    "crossover_study",
+    "crossover_figure",
+    "crossover_table",
+    "crossover_summary",
+]
+
+
+@dataclass(frozen=True)
+class SizeCost:
+    """What one network size costs: logical qubits and Toffolis (quantum), CPU seconds per configuration (classical)."""
+
+    layers: tuple[int, ...]
+    parameters: int
+    logical_qubits: int
+    toffolis_U: int
+    toffolis_Q: int
+    seconds_per_configuration: float
+
+
+@dataclass(frozen=True)
+class CrossoverRow:
+    """One size: quantum and classical times to a solution (``quantum_s`` None beyond the factory model)."""
+
+    layers: tuple[int, ...]
+    parameters: int
+    iterations: int
+    quantum_s: float | None
+    exhaustive_s: float
+    random_search_s: float
+    toffolis: int
+    code_distance: int | None
+    physical_qubits: int | None
+    seconds_per_configuration: float
+
+    def to_json(self) -> dict:
+        row = asdict(self)
+        row["layers"] = list(self.layers)
+        return row
+
+
+@dataclass(frozen=True)
+class Crossover:
+    """Rows by size, the sizes where the quantum curve crosses each classical one, and every assumption."""
+
+    rows: tuple[CrossoverRow, ...]
+    crossover_parameters: int | None
+    random_search_crossover_parameters: int | None
+    solutions: int
+    assumptions: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {
+            "rows": [row.to_json() for row in self.rows],
+            "crossover_parameters": self.crossover_parameters,
+            "random_search_crossover_parameters": self.random_search_crossover_parameters,
+            "solutions": self.solutions,
+            "assumptions": list(self.assumptions),
+        }
+
+
+def measure_seconds_per_configuration(network: Network, data: Dataset, *, sample: int = 1 << 14, repeats: int = 3) -> float:
+    """CPU seconds per configuration of qbnn's landscape kernel on ``sample`` consecutive configurations (best of ``repeats``)."""
+    count = min(int(sample), network.num_configurations)
+    indices = np.arange(count, dtype=np.int64)
+    best = math.inf
+    for _ in range(max(1, repeats)):
+        start = time.process_time()
+        network.batch_correct_counts(indices, data.X, data.y)
+        best = min(best, time.process_time() - start)
+    return max(best, 1e-9) / count
+
+
+def size_cost(network: Network, data: Dataset, *, activation: str = "counter", sample: int = 1 << 14) -> SizeCost:
+    """Build U and Q for ``network`` on ``data``, count them, and time the classical kernel."""
+    from qbnn.problem import TrainingProblem
+
+    problem = TrainingProblem(network, data, activation=activation)
+    u, q = logical_counts(problem.qbnn.circuit), logical_counts(problem.grover_iterate)
+    return SizeCost(
+        layers=network.layers,
+        parameters=network.num_parameters,
+        logical_qubits=max(u.logical_qubits, q.logical_qubits),
+        toffolis_U=u.toffoli_count,
+        toffolis_Q=q.toffoli_count,
+        seconds_per_configuration=measure_seconds_per_configuration(network, data, sample=sample),
+    )
+
+
+def crossover_rows(costs: list[SizeCost], solutions: int = 1, model: SurfaceCodeModel | None = None) -> list[CrossoverRow]:
+    """Times to a solution for each size: the arithmetic of the study, free of any measurement.
+
+    quantum = wall time of (U + k Q) Toffolis / P(success), k = :func:`search_iterations`;
+    exhaustive = 2^p s; random search = (2^p + 1)/(M + 1) s, s = seconds per configuration.
+    """
+    model = model or SurfaceCodeModel()
+    rows = []
+    for cost in costs:
+        size = 2.0**cost.parameters
+        k = search_iterations(cost.parameters, solutions)
+        toffolis = cost.toffolis_U + k * cost.toffolis_Q
+        probability = _success(solutions, cost.parameters, k)
+        try:
+            physical = model.estimate(cost.logical_qubits, toffolis)
+        except ModelLimitError:
+            physical = None
+        rows.append(
+            CrossoverRow(
+                layers=cost.layers,
+                parameters=cost.parameters,
+                iterations=k,
+                quantum_s=None if physical is None else physical.wall_time_s / probability,
+                exhaustive_s=size * cost.seconds_per_configuration,
+                random_search_s=(size + 1) / (solutions + 1) * cost.seconds_per_configuration,
+                toffolis=toffolis,
+                code_distance=None if physical is None else physical.code_distance,
+                physical_qubits=None if physical is None else physical.physical_qubits,
+                seconds_per_configuration=cost.seconds_per_configuration,
+            )
+        )
+    return rows
+
+
+def _success(solutions: int, parameters: int, k: int) -> float:
+    if parameters <= 62:
+        return float(success_probability(solutions, 2**parameters, k))
+    theta = math.asin(math.sqrt(solutions / 2.0**parameters))
+    return math.sin((2 * k + 1) * theta) ** 2
+
+
+def first_crossing(rows: list[CrossoverRow], classical: str = "exhaustive_s") -> int | None:
+    """Parameters of the first row from which the quantum time stays below ``classical`` (None if never)."""
+    crossing = None
+    for row in rows:
+        faster = row.quantum_s is not None and row.quantum_s < getattr(row, classical)
+        if faster and crossing is None:
+            crossing = row.parameters
+        elif not faster and row.quantum_s is not None:
+            crossing = None
+    return crossing
+
+
+def crossover_study(
+    data: Dataset,
+    hidden: list[int],
+    *,
+    activation: str = "counter",
+    solutions: int = 1,
+    model: SurfaceCodeModel | None = None,
+    sample: int = 1 << 14,
+    progress=None,
+) -> Crossover:
+    """The crossover for ``[n0, h, 1]``, h in ``hidden``, on ``data``: measure, count, model, compare."""
+    model = model or SurfaceCodeModel()
+    if solutions < 1:
+        raise ArchitectureError("{solutions} must be at least 1 (the search needs something to find)", solutions=solutions)
+    costs = []
+    for h in hidden:
+        network = Network((data.num_features, int(h), 1))
+        if network.num_parameters > MAX_PARAMETERS:
+            break
+        if progress is not None:
+            progress(f"{network.describe()}: counting circuits, timing the classical kernel")
+        costs.append(size_cost(network, data, activation=activation, sample=sample))
+    rows = crossover_rows(costs, solutions, model)
+    rate = ", ".join(f"p={c.parameters}: {1 / c.seconds_per_configuration:.3g}/s" for c in costs[:: max(1, len(costs) // 4)])
+    assumptions = (
+        f"networks [{data.num_features}, h, 1] for h = {', '.join(str(c.layers[1]) for c in costs)} on {data.name} "
+        f"({data.num_points} points), the {activation} sign circuit",
+        f"M = {solutions} solution(s) at every size (assumed, not counted: {'a needle, the case Grover helps most' if solutions == 1 else 'set by --solutions'})",
+        f"quantum: U once, then k = round(pi/(4 theta) - 1/2) Grover iterates, sin^2 theta = M/2^p; time divided by "
+        "P(success) = sin^2((2k+1) theta) for the expected repetitions",
+        f"classical: CPU time of one core per configuration of qbnn's landscape kernel, measured on 2^{int(math.log2(sample))} "
+        f"configurations per size on this machine ({rate}), times 2^p (exhaustive) or (2^p + 1)/(M + 1) (random search "
+        "without replacement)",
+        "no parallelism on either side: one CPU core against one quantum computer with one factory",
+        *model.assumptions(),
+    )
+    return Crossover(
+        rows=tuple(rows),
+        crossover_parameters=first_crossing(rows, "exhaustive_s"),
+        random_search_crossover_parameters=first_crossing(rows, "random_search_s"),
+        solutions=int(solutions),
+        assumptions=assumptions,
+    )
+
+
+def crossover_figure(crossover: Crossover):
+    """Quantum vs exhaustive vs random-search time against the number of parameters (log scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = crossover.rows
+    p = [r.parameters for r in rows]
+    quantum = [(r.parameters, r.quantum_s) for r in rows if r.quantum_s is not None]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.semilogy(p, [r.exhaustive_s for r in rows], "s-", label="classical exhaustive (measured rate x 2^p)")
+    ax.semilogy(p, [r.random_search_s for r in rows], "^--", label="classical random search, no replacement")
+    ax.semilogy([q[0] for q in quantum], [q[1] for q in quantum], "o-", label="fault-tolerant Grover search (model)")
+    if crossover.crossover_parameters is not None:
+        ax.axvline(crossover.crossover_parameters, color="grey", lw=0.8, ls=":")
+        ax.annotate(
+            f"quantum faster from p = {crossover.crossover_parameters}",
+            (crossover.crossover_parameters, ax.get_ylim()[0]),
+            xytext=(-4, 8), textcoords="offset points", ha="right", fontsize=8,
+        )
+    for label, seconds in (("1 day", 86400.0), ("1 year", 3.15e7)):
+        ax.axhline(seconds, color="lightgrey", lw=0.6)
+        ax.text(p[0], seconds, label, fontsize=7, va="bottom", color="grey")
+    ax.set_xlabel("parameters p (networks [n0, h, 1])")
+    ax.set_ylabel("time to a solution (s)")
+    ax.set_title(f"Crossover, M = {crossover.solutions}: one CPU core vs one surface-code computer", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def crossover_table(crossover: Crossover) -> str:
+    """A markdown table of the rows."""
+    lines = [
+        "| parameters | layers | Grover iterations | Toffolis | quantum (s) | exhaustive (s) | random search (s) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in crossover.rows:
+        quantum = "beyond the factory model" if r.quantum_s is None else f"{r.quantum_s:.3g}"
+        lines.append(
+            f"| {r.parameters} | {','.join(map(str, r.layers))} | {r.iterations} | {r.toffolis:.3g} | {quantum} | "
+            f"{r.exhaustive_s:.3g} | {r.random_search_s:.3g} |"
+        )
+    return "\n".join(lines)
+
+
+def crossover_summary(crossover: Crossover) -> str:
+    """One plain sentence: where the quantum curve crosses, or that it does not."""
+    c, r = crossover.crossover_parameters, crossover.random_search_crossover_parameters
+    if c is None:
+        return "In this range the fault-tolerant quantum search never beats classical exhaustive search on this CPU."
+    row = next(x for x in crossover.rows if x.parameters == c)
+    text = (
+        f"The fault-tolerant quantum search beats exhaustive search on this CPU from p = {c} parameters on "
+        f"(quantum {row.quantum_s:.3g} s = {row.quantum_s / 86400:.3g} days vs {row.exhaustive_s:.3g} s)"
+    )
+    text += "; " + (f"it beats random search from p = {r}." if r is not None else "it never beats random search in this range.")
+    return text
