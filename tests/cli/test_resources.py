@@ -1,4 +1,4 @@
-"""`qbnn resources`: the JSON contract and the activation comparison table."""
+"""`qbnn resources`: the JSON contract, the activation comparison table, --device and --fault-tolerant (no network)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,35 @@ def test_resources_activation_table_cli(capsys):
     assert main(["resources", "--activations", "0-30"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "range of input counts in 1..20" in err
+
+
+def one_line_error(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    return captured.err
+
+
+def test_fault_tolerant_json_fields(capsys):
+    out = run_json(capsys, "resources", "--problem", "2", "--fault-tolerant", "--error-budget", "0.001", "--code-cycle-us", "2")
+    for key in ("logical_qubits", "toffoli_count", "t_count"):
+        assert set(out[key]) == {"U", "Q"} and out[key]["Q"] > out[key]["U"] > 0
+    assert out["t_count"]["Q"] == 4 * out["toffoli_count"]["Q"]
+    assert out["iterations"] == 6  # problem 2: 4 solutions of 256
+    assert out["wall_time_s"] > out["logical_time_s"] > 0  # the factory, not the data block, sets the pace
+    assert out["failure_probability"] <= 0.001 and out["physical_qubits"] > 0 and out["logical_time_s"] > 0
+    assert any("0.001" in line for line in out["assumptions"]) and any("Gidney 2018" in a for a in out["assumptions"])
+
+
+def test_fault_tolerant_bad_budget_is_one_line(capsys):
+    err = one_line_error(capsys, "resources", "--fault-tolerant", "--error-budget", "2")
+    assert "--error-budget 2.0 must lie strictly between 0 and 1" in err
+
+
+def test_device_errors_are_one_line(capsys):
+    err = one_line_error(capsys, "resources", "--device", "fake_nowhere")
+    assert "--device fake_nowhere is not a device" in err and "fake_sherbrooke" in err and "fake_torino" in err
+    err = one_line_error(capsys, "resources", "--problem", "1", "--device", "fake_manila")
+    assert "U needs 24 qubits but --device fake_manila has 5" in err
+    err = one_line_error(capsys, "resources", "--device", "fake_manila", "--fault-tolerant")
+    assert "either --device or --fault-tolerant" in err

@@ -43,8 +43,11 @@ def crossover_command(
         raise QbnnError(f"--sample {sample} must be at least 1")
     if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):
         raise QbnnError(f"--plot {plot}: give a .png file in an existing directory")
-    _, dataset = load_network_and_data(problem, data, None, False) if data is None else (None, None)
-    if data is not None:
+    if data is None:
+        _, dataset = load_network_and_data(problem, None, None, False)  # the paper's problem, validated
+    elif problem is not None:
+        raise QbnnError("give either --problem or --data, not both")
+    else:
         from qbnn.data import load_csv
 
         dataset = load_csv(data)

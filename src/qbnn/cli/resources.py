@@ -172,7 +172,7 @@ def _device(training: TrainingProblem, device: str, seed: int, json_output: bool
 
     load_device(device)  # an unknown name fails before any transpiling
     compiled = device_resources(training, device, seed=seed)
-    fields = ("device", "qubits", "two_qubit_gates", "depth", "estimated_success")
+    fields = ("device", "qubits", "two_qubit_gates", "depth", "estimated_success", "log10_estimated_success")
     payload = {"device": device, "device_qubits": compiled["U"].device_qubits, "optimization_level": 3, "seed": seed}
     for part, result in compiled.items():
         full = result.to_json()
@@ -181,7 +181,7 @@ def _device(training: TrainingProblem, device: str, seed: int, json_output: bool
     for part, result in compiled.items():
         lines.append(
             f"{part:>2}: {result.qubits} qubits, {result.two_qubit_gates} two-qubit gates, depth {result.depth}, "
-            f"estimated success {result.estimated_success:.3g} (product of 1 - reported gate error)"
+            f"estimated success 10^{result.log10_estimated_success:.1f} (product of 1 - reported gate error)"
         )
     emit(payload, json_output, "\n".join(lines))
 

@@ -11,6 +11,7 @@ readout, idling or crosstalk errors; an optimistic bound).
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ __all__ = [
     "compile_for_device",
     "device_resources",
     "estimated_success",
+    "log10_estimated_success",
     "active_subcircuit",
     "OPTIMIZATION_LEVEL",
 ]
@@ -93,12 +95,17 @@ def load_device(device: str) -> BackendV2:
 
 
 def estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> float:
-    """Product of (1 - reported error) over the gates of a transpiled ``circuit`` on ``backend``.
+    """Product of (1 - reported error) over the gates of a transpiled ``circuit`` on ``backend``."""
+    return 10.0 ** log10_estimated_success(circuit, backend)
+
+
+def log10_estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> float:
+    """log10 of :func:`estimated_success`, which underflows to 0 for deep circuits (Q has ~10^5 gates).
 
     Gates without a reported error (e.g. the virtual RZ) count as perfect.
     """
     target = backend.target
-    success = 1.0
+    total = 0.0
     for instruction in circuit.data:
         name = instruction.operation.name
         if name in _SKIP:
@@ -107,8 +114,8 @@ def estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> float:
         properties = target[name].get(qargs) if name in target else None
         error = getattr(properties, "error", None)
         if error:
-            success *= 1.0 - float(error)
-    return success
+            total += math.log10(1.0 - float(error))
+    return total
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class DeviceCompilation:
     depth: int
     gates: dict[str, int]
     estimated_success: float
+    log10_estimated_success: float
     seed: int
     circuit: QuantumCircuit = field(repr=False, compare=False)
 
@@ -142,6 +150,7 @@ class DeviceCompilation:
             "depth": self.depth,
             "gates": self.gates,
             "estimated_success": self.estimated_success,
+            "log10_estimated_success": self.log10_estimated_success,
             "seed": self.seed,
         }
 
@@ -165,7 +174,8 @@ def compile_for_device(circuit: QuantumCircuit, device: str, *, seed: int = 2019
         two_qubit_gates=two_qubit,
         depth=low.depth(),
         gates=gates,
-        estimated_success=estimated_success(low, backend),
+        estimated_success=10.0 ** (log_success := log10_estimated_success(low, backend)),
+        log10_estimated_success=log_success,
         seed=seed,
         circuit=low,
     )

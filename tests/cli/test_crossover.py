@@ -1,0 +1,36 @@
+"""`qbnn crossover`: JSON contract, table and figure, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from qbnn.cli.main import main
+
+
+def test_crossover_json_and_plot(capsys, tmp_path):
+    figure = tmp_path / "crossover.png"
+    assert main(["crossover", "--problem", "1", "--hidden", "1-2", "--sample", "32", "--plot", str(figure), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert [row["parameters"] for row in out["rows"]] == [4, 8]
+    for row in out["rows"]:
+        assert row["quantum_s"] > row["exhaustive_s"] > row["random_search_s"] > 0
+    assert out["crossover_parameters"] is None
+    assert figure.stat().st_size > 1000 and "wrote" in captured.err
+
+
+def test_crossover_table_prints_assumptions(capsys):
+    assert main(["crossover", "--hidden", "1", "--sample", "16", "--solutions", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "| parameters |" in out and "assumptions:" in out and "M = 2 solution(s)" in out
+
+
+def test_crossover_errors_are_one_line(capsys):
+    for argv, needle in (
+        (["crossover", "--hidden", "a-b"], "--hidden 'a-b' is not a range"),
+        (["crossover", "--hidden", "1", "--solutions", "0"], "--solutions 0 must be at least 1"),
+        (["crossover", "--hidden", "1", "--plot", "x.txt"], "--plot x.txt"),
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and needle in err
