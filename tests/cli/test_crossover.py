@@ -27,7 +27,7 @@ def test_crossover_table_prints_assumptions(capsys):
 
 def test_crossover_errors_are_one_line(capsys):
     for argv, needle in (
-        (["crossover", "--hidden", "a-b"], "--hidden 'a-b' is not a range"),
+        (["crossover", "--hidden", "a-b"], "--hidden a-b is not a range"),
         (["crossover", "--hidden", "1", "--solutions", "0"], "--solutions 0 must be at least 1"),
         (["crossover", "--hidden", "1", "--plot", "x.txt"], "--plot x.txt"),
     ):

@@ -29,16 +29,11 @@ def crossover_command(
 
     Example: qbnn crossover --problem 1 --hidden 1-15 --plot crossover.png
     """
-    from qbnn.cli.amplify import parse_k_range
+    from qbnn.parsing import parse_int_range
     from qbnn.hardware.crossover import crossover_figure, crossover_study, crossover_summary, crossover_table
     from qbnn.hardware.fault_tolerant import SurfaceCodeModel
 
-    try:
-        widths = parse_k_range(hidden)
-    except QbnnError:
-        raise QbnnError(f"--hidden {hidden!r} is not a range of widths; write e.g. 1-15") from None
-    if widths[0] < 1:
-        raise QbnnError(f"--hidden {hidden!r}: widths must be at least 1")
+    widths = parse_int_range(hidden, parameter="hidden", low=1, high=62)
     if sample < 1:
         raise QbnnError(f"--sample {sample} must be at least 1")
     if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):

@@ -23,7 +23,7 @@ from qbnn.amplitude import success_probability
 from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.hardware.fault_tolerant import ModelLimitError, SurfaceCodeModel, logical_counts, search_iterations
-from qbnn.network import MAX_PARAMETERS, Network
+from qbnn.network import MAX_SUPERPOSED, Network
 
 __all__ = [
     "SizeCost",
@@ -191,7 +191,7 @@ def crossover_study(
     costs = []
     for h in hidden:
         network = Network((data.num_features, int(h), 1))
-        if network.num_parameters > MAX_PARAMETERS:
+        if network.num_parameters > MAX_SUPERPOSED:
             break
         if progress is not None:
             progress(f"{network.describe()}: counting circuits, timing the classical kernel")
