@@ -41,6 +41,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.sat
 	$(BIN)/python -m benchmarks.distributed
+	$(BIN)/python -m benchmarks.noise
 
 # the site, with the tutorial notebooks executed, into site/
 docs: $(DOCS_STAMP)
