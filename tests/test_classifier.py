@@ -158,3 +158,29 @@ def test_multibit_classifier_quantises_at_training_quantiles_and_predicts_with_t
     assert clf.train_correct_ == int((clf.predict(X) == y).sum())
     with pytest.raises(ValueError, match="meta=True works with input_bits=1 only"):
         QuantumBNNClassifier(meta=True, input_bits=2).fit(X, y)
+
+
+# Block training lifts the parameter bound: [10, 2, 1] has 22 parameters, above max_parameters=20, and only
+# a block of 4 is ever in superposition (one sweep keeps the checks' many fits quick).
+BLOCK_CHECKED = QuantumBNNClassifier(
+    hidden=(2,), block_size=4, sweeps=1, activation="counter", binarize="median", random_state=0
+)
+
+
+@parametrize_with_checks([BLOCK_CHECKED], expected_failed_checks=lambda est: EXPECTED_FAILURES, xfail_strict=True)
+def test_sklearn_estimator_checks_with_block_training(estimator, check, monkeypatch):
+    if check_name(check) == "check_array_api_input":
+        monkeypatch.setenv("SCIPY_ARRAY_API", "1")
+    check(estimator)
+
+
+def test_block_training_classifier_agrees_with_the_forward_pass():
+    rng = np.random.default_rng(2)
+    X = rng.choice([-1, 1], size=(60, 8))
+    y = np.where(X[:, 0] + X[:, 1] + X[:, 2] > 0, 1, -1)
+    clf = QuantumBNNClassifier(hidden=(4,), block_size=6, activation="counter", random_state=1).fit(X, y)
+    assert clf.network_.num_parameters == 36 > clf.max_parameters
+    assert clf.train_correct_ == int((clf.network_.forward(X, clf.weights_) == y).sum())
+    assert clf.score(X, y) == clf.train_correct_ / 60
+    with pytest.raises(ValueError, match="block_size=0 must be None or an integer"):
+        QuantumBNNClassifier(block_size=0).fit(X, y)

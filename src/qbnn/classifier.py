@@ -67,6 +67,13 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         Simulator of the circuits.
     max_oracle_calls : int or None
         Budget; when it runs out the best configuration measured is kept.
+    block_size : int or None
+        Train by blocks (:class:`~qbnn.search.block.BlockCoordinate`): Durr-Hoyer
+        over 2^block_size settings of each block of parameters, the others held
+        fixed, for at most ``sweeps`` sweeps; ``strategy`` is then not used and
+        the network may have any number of parameters (only a block must fit).
+    sweeps : int
+        Sweeps of block training (it also stops after a sweep without improvement).
     max_parameters : int
         Refuse networks with more parameter qubits than this (2^p amplitudes).
     activation : {"paper", "counter"}
@@ -113,6 +120,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         activation="paper",
         binarize=None,
         input_bits=1,
+        block_size=None,
+        sweeps=5,
         random_state=None,
     ):
         self.hidden = hidden
@@ -125,6 +134,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         self.activation = activation
         self.binarize = binarize
         self.input_bits = input_bits
+        self.block_size = block_size
+        self.sweeps = sweeps
         self.random_state = random_state
 
     def _binary_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
@@ -179,6 +190,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             not isinstance(self.max_oracle_calls, numbers.Integral) or self.max_oracle_calls < 1
         ):
             raise ValueError(f"{name}: max_oracle_calls={self.max_oracle_calls!r} must be None or an integer >= 1")
+        if self.block_size is not None and (
+            isinstance(self.block_size, bool) or not isinstance(self.block_size, numbers.Integral) or not 1 <= self.block_size <= 24
+        ):
+            raise ValueError(f"{name}: block_size={self.block_size!r} must be None or an integer in 1..24")
+        if isinstance(self.sweeps, bool) or not isinstance(self.sweeps, numbers.Integral) or self.sweeps < 1:
+            raise ValueError(f"{name}: sweeps={self.sweeps!r} must be an integer >= 1")
         if not all(isinstance(h, numbers.Integral) and h >= 1 for h in self._hidden_sizes()):
             raise ValueError(f"{name}: hidden={self.hidden!r} must be a tuple of layer sizes >= 1, e.g. (2,)")
 
@@ -188,6 +205,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _network(self, n_features: int) -> Network:
         network = Network((n_features, *(int(h) for h in self._hidden_sizes()), 1), meta=bool(self.meta))
+        if self.block_size is not None:  # block training: only a block is ever in superposition
+            if int(self.block_size) > self.max_parameters:
+                raise ValueError(
+                    f"block_size={self.block_size} is above max_parameters={self.max_parameters} (2^B amplitudes per block)"
+                )
+            return network
         if network.num_parameters > self.max_parameters:
             raise ValueError(
                 f"{network.describe()} has {network.num_parameters} parameter qubits, above max_parameters="
@@ -204,13 +227,14 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         widest = max(network.layers[:-1])
         ancillas = (paper_activation_ancillas if self.activation == "paper" else counter_activation_ancillas)(widest)
         classical = ancillas + sum(network.layers) + num_points  # bit rows besides the parameters
-        size = 1 << network.num_parameters
+        superposed = network.num_parameters if self.block_size is None else min(int(self.block_size), network.num_parameters)
+        size = 1 << superposed
         need = 8 * size + classical * size // 8  # float64 amplitudes + one bit row per classical qubit
         have = available_memory_bytes()
         if need > have:
             raise ValueError(
                 f"{network.describe()} on {num_points} points needs about {format_bytes(need)} to simulate "
-                f"(2^{network.num_parameters} amplitudes, {classical} bit rows) but only {format_bytes(have)} is "
+                f"(2^{superposed} amplitudes, {classical} bit rows) but only {format_bytes(have)} is "
                 "available; select fewer features, use smaller hidden layers or activation='counter'"
             )
 
@@ -242,7 +266,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             seed = int(self.random_state)
         else:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        result = train(problem, self.strategy, engine=self.engine, seed=seed, max_oracle_calls=self.max_oracle_calls)
+        strategy = self.strategy
+        if self.block_size is not None:
+            from qbnn.search.block import BlockCoordinate
+
+            strategy = BlockCoordinate(block_size=int(self.block_size), sweeps=int(self.sweeps))
+        result = train(problem, strategy, engine=self.engine, seed=seed, max_oracle_calls=self.max_oracle_calls)
         self.network_ = network
         self.weights_ = np.asarray(result.weights, dtype=np.int8)
         self.connections_ = None if result.connections is None else np.asarray(result.connections, dtype=np.int8)

@@ -74,12 +74,7 @@ class TrainingProblem:
         if condition is not None:
             object.__setattr__(self, "free", condition.free)
             object.__setattr__(self, "values", condition.values)
-        elif self.network.num_parameters > MAX_SUPERPOSED:
-            raise ArchitectureError(
-                f"{self.network.describe()} has {self.network.num_parameters} parameters; at most {MAX_SUPERPOSED} "
-                "can be in superposition at once: hold the others fixed with {free} and {values}",
-                free=..., values=...,
-            )
+
         if self.activation not in ACTIVATIONS:
             raise ArchitectureError(
                 f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
@@ -139,8 +134,19 @@ class TrainingProblem:
 
     # --- classical truth ------------------------------------------------------------
 
+    def _require_superposable(self) -> None:
+        """Refuse to put more parameters in superposition than a configuration index holds (block training need not)."""
+        if self.num_parameters > MAX_SUPERPOSED:
+            raise ArchitectureError(
+                f"{self.network.describe()} has {self.network.num_parameters} parameters; at most {MAX_SUPERPOSED} "
+                "can be in superposition at once: hold the others fixed with {free} and {values}, or train by blocks "
+                "({strategy} block)",
+                free=..., values=..., strategy=...,
+            )
+
     @cached_property
     def landscape(self) -> Landscape:
+        self._require_superposable()
         return compute_landscape(self.network, self.data, condition=self.condition)
 
     @cached_property
@@ -171,6 +177,7 @@ class TrainingProblem:
     @cached_property
     def _base_qbnn(self) -> QBNNCircuit:
         """U as the paper builds it (no oracle workspace); fixed parameters folded to constants."""
+        self._require_superposable()
         if self.condition is not None:
             from qbnn.compile.folded import compile_folded
 

@@ -14,6 +14,7 @@ from qbnn.search.statistics import (
 )
 from qbnn.search.strategies import BBHT, STRATEGY_NAMES, BestAccuracy, FixedK, PaperSchedule, Strategy, make_strategy
 from qbnn.search.training import default_budget, train
+from qbnn.search.block import BlockCoordinate
 
 __all__ = [
     "TrainingResult",
@@ -24,6 +25,7 @@ __all__ = [
     "PaperSchedule",
     "BBHT",
     "BestAccuracy",
+    "BlockCoordinate",
     "STRATEGY_NAMES",
     "make_strategy",
     "default_budget",

@@ -41,6 +41,8 @@ class TrainingResult:
     meta: bool
     thresholds: tuple[int, ...] = field(default=())  # BestAccuracy: the target used at each step
     oracle_calls_to_best: int | None = None  # BestAccuracy: calls spent when the best was measured
+    sweeps: tuple[dict, ...] = field(default=())  # block training: {accuracy, correct, oracle_calls} per sweep
+    blocks: tuple[dict, ...] = field(default=())  # block training: {free, correct, oracle_calls} per block
 
     @property
     def accuracy(self) -> float:
@@ -71,6 +73,9 @@ class TrainingResult:
         if self.thresholds:
             payload["thresholds"] = list(self.thresholds)
             payload["oracle_calls_to_best"] = self.oracle_calls_to_best
+        if self.sweeps:
+            payload["sweeps"] = [dict(s) for s in self.sweeps]
+            payload["blocks"] = [dict(b) for b in self.blocks]
         return payload
 
 
@@ -129,7 +134,7 @@ class SearchTrace:
         problem = self.problem
         weights = connections = None
         if self.best_index is not None:
-            w, c = problem.network.decode(self.best_index)
+            w, c = problem.network.split_parameters(problem.parameter_vector(self.best_index))
             weights = tuple(int(v) for v in w)
             connections = None if c is None else tuple(int(v) for v in c)
         return TrainingResult(

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Strategy", "FixedK", "PaperSchedule", "BBHT", "BestAccuracy", "STRATEGY_NAMES", "make_strategy"]
 
-STRATEGY_NAMES = ("paper", "bbht", "fixed", "best")
+STRATEGY_NAMES = ("paper", "bbht", "fixed", "best", "block")
 
 
 class Strategy(Protocol):
@@ -189,4 +189,8 @@ def make_strategy(name: str, k: int | None = None) -> Strategy:
         return BBHT()
     if name == "best":
         return BestAccuracy()
+    if name == "block":
+        from qbnn.search.block import BlockCoordinate
+
+        return BlockCoordinate()
     raise QbnnError(f"unknown {{strategy}}; choose one of {', '.join(STRATEGY_NAMES)}", strategy=name)

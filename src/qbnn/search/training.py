@@ -35,8 +35,8 @@ def train(
 ) -> TrainingResult:
     """Search ``problem`` by amplitude amplification; same seed, same result.
 
-    ``strategy`` is a name (``paper``, ``bbht``, ``fixed`` with ``k``, ``best``)
-    or a strategy object; ``engine`` is an engine name or an already prepared
+    ``strategy`` is a name (``paper``, ``bbht``, ``fixed`` with ``k``, ``best``,
+    ``block``) or a strategy object (e.g. :class:`~qbnn.search.block.BlockCoordinate`); ``engine`` is an engine name or an already prepared
     :class:`Amplification` (reuse one across many seeds: distributions are
     cached per k).
 
@@ -52,7 +52,10 @@ def train(
         raise QbnnError("{max_oracle_calls} must be at least 1", max_oracle_calls=max_oracle_calls)
     if seed is not None and seed < 0:
         raise QbnnError("{seed} must be a whole number >= 0", seed=seed)
-    if isinstance(engine, str):
+    prepare = getattr(strategy, "prepare", None)  # a strategy that compiles its own circuits (block training)
+    if prepare is not None:
+        amplification = prepare(problem, engine)
+    elif isinstance(engine, str):
         from qbnn.engines.registry import get_engine
 
         amplification = get_engine(engine).prepare(problem)
