@@ -104,3 +104,24 @@ def test_device_names_are_the_backends_own_and_unknown_names_list_them():
     assert load_device("fake_sherbrooke").num_qubits == 127
     with pytest.raises(DeviceError, match="fake_sherbroke.*known: .*fake_sherbrooke.*fake_torino"):
         load_device("fake_sherbroke")
+
+
+def test_success_by_hand_on_a_made_up_target_including_a_dead_qubit():
+    from types import SimpleNamespace
+
+    from qiskit.circuit.library import CXGate, XGate
+    from qiskit.transpiler import InstructionProperties, Target
+
+    from qbnn.hardware.device import estimated_success, log10_estimated_success
+
+    target = Target(num_qubits=2)
+    target.add_instruction(XGate(), {(0,): InstructionProperties(error=0.5), (1,): InstructionProperties(error=1.0)})
+    target.add_instruction(CXGate(), {(0, 1): InstructionProperties(error=0.1)})
+    backend = SimpleNamespace(target=target)
+    circuit = QuantumCircuit(2)
+    circuit.x(0)
+    circuit.x(0)
+    circuit.cx(0, 1)
+    assert estimated_success(circuit, backend) == pytest.approx(0.5 * 0.5 * 0.9)
+    circuit.x(1)
+    assert log10_estimated_success(circuit, backend) == float("-inf") and estimated_success(circuit, backend) == 0.0

@@ -181,9 +181,15 @@ def _device(training: TrainingProblem, device: str, seed: int, json_output: bool
     for part, result in compiled.items():
         lines.append(
             f"{part:>2}: {result.qubits} qubits, {result.two_qubit_gates} two-qubit gates, depth {result.depth}, "
-            f"estimated success 10^{result.log10_estimated_success:.1f} (product of 1 - reported gate error)"
+            f"estimated success {_power_of_ten(result.log10_estimated_success)}"
         )
     emit(payload, json_output, "\n".join(lines))
+
+
+def _power_of_ten(log10: float) -> str:
+    if log10 == float("-inf"):
+        return "0 (a gate on a qubit or coupler the calibration reports as always failing)"
+    return f"10^{log10:.1f} (product of 1 - reported gate error)"
 
 
 def _fault_tolerant(training: TrainingProblem, model, json_output: bool) -> None:

@@ -7,6 +7,7 @@ network size from which that computer beats exhaustive search on this CPU.
 """
 
 from qbnn.hardware.crossover import Crossover, CrossoverRow, SizeCost, crossover_rows, crossover_study, first_crossing
+from qbnn.hardware.device import DeviceCompilation, compile_for_device, device_resources, known_devices, load_device
 from qbnn.hardware.fault_tolerant import (
     MCX_DECOMPOSITION,
     CCZFactory,
@@ -23,6 +24,11 @@ __all__ = [
     "MCX_DECOMPOSITION",
     "CCZFactory",
     "Crossover",
+    "DeviceCompilation",
+    "compile_for_device",
+    "device_resources",
+    "known_devices",
+    "load_device",
     "CrossoverRow",
     "FaultTolerantEstimate",
     "LogicalCounts",

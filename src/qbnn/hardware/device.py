@@ -102,7 +102,8 @@ def estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> float:
 def log10_estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> float:
     """log10 of :func:`estimated_success`, which underflows to 0 for deep circuits (Q has ~10^5 gates).
 
-    Gates without a reported error (e.g. the virtual RZ) count as perfect.
+    Gates without a reported error (e.g. the virtual RZ) count as perfect; a gate
+    reported as always failing (error 1) gives -inf.
     """
     target = backend.target
     total = 0.0
@@ -114,6 +115,8 @@ def log10_estimated_success(circuit: QuantumCircuit, backend: BackendV2) -> floa
         properties = target[name].get(qargs) if name in target else None
         error = getattr(properties, "error", None)
         if error:
+            if float(error) >= 1.0:  # a calibration marks this gate as always failing (a broken qubit or coupler)
+                return -math.inf
             total += math.log10(1.0 - float(error))
     return total
 
@@ -150,7 +153,7 @@ class DeviceCompilation:
             "depth": self.depth,
             "gates": self.gates,
             "estimated_success": self.estimated_success,
-            "log10_estimated_success": self.log10_estimated_success,
+            "log10_estimated_success": self.log10_estimated_success if math.isfinite(self.log10_estimated_success) else None,
             "seed": self.seed,
         }
 
