@@ -34,6 +34,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -48,6 +49,9 @@ from qiskit.primitives.primitive_job import PrimitiveJob
 from qbnn.engines.bitrows import bits_at
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState
 from qbnn.errors import UnsupportedGateError
+
+if TYPE_CHECKING:
+    from qbnn.engines.noise import PauliNoise
 
 __all__ = ["StructuredSampler", "exact_probabilities", "run_exact", "structured_state", "to_structured_class"]
 
@@ -538,7 +542,7 @@ class StructuredSampler(BaseSamplerV2):
         default_shots: int = 1024,
         seed: np.random.Generator | int | None = None,
         max_memory_bytes: int | None = None,
-        noise=None,
+        noise: PauliNoise | str | None = None,
     ) -> None:
         from qbnn.engines.noise import PauliNoise, parse_noise
 
