@@ -89,7 +89,7 @@ def aer(problem, rate: float, limit: float) -> dict | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=1e-4)
+    parser.add_argument("--rate", type=float, default=1e-5)
     parser.add_argument("--trajectories", type=int, default=20)
     parser.add_argument("--limit", type=float, default=60.0, help="Seconds one Aer shot may take before the sweep stops.")
     parser.add_argument("--json", action="store_true")

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, run_ops_tiled
-from qbnn.engines.bitrows import extend_index, row_bits
+from qbnn.engines.bitrow_kernels import DONE, LOW_MASKS, NEEDS_EXTENSION, run_ops_tiled
+from qbnn.engines.bitrows import ALL_ONES, extend_index, row_bits
 from qbnn.engines.gate_table import H, PERM, PHASE
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import QbnnError, ResourceLimitError
@@ -55,6 +55,8 @@ NOISE_MODELS = ("bit-flip", "phase-flip", "depolarizing")
 X_ERROR, Y_ERROR, Z_ERROR = 1, 2, 3
 #: Index settings whose merged amplitude is at most this are dropped when the state is laid out again.
 _ZERO = 1e-13
+#: Up to this many qubits a basis state is keyed by one integer when merging; wider circuits number distinct patterns.
+_INT_KEY_BITS = 62
 
 
 @dataclass(frozen=True)
@@ -298,11 +300,13 @@ def general_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[in
         if q != qubit:
             low_value |= row_bits(state.rows[q], p).astype(np.int64) << j
     low_value = np.concatenate([low_value, low_value | (1 << low.index(qubit))])
-    if len(rest) + width <= 62:  # one integer key per setting: (pattern of the other rows, low qubits)
+    if not rest:
+        pattern, wide = np.zeros(2 * size, dtype=np.int64), False
+    elif len(rest) + width <= _INT_KEY_BITS:  # one integer key per setting: (pattern of the other rows, low qubits)
         pattern = np.zeros(size, dtype=np.int64)
         for j, r in enumerate(rest):
             pattern |= row_bits(state.rows[r], p).astype(np.int64) << j
-        pattern = np.concatenate([pattern, pattern])
+        pattern, wide = np.concatenate([pattern, pattern]), False
     else:  # wide circuits: number the distinct patterns first
         bits = np.stack([row_bits(state.rows[r], p) for r in rest])
         packed = np.ascontiguousarray(np.packbits(bits, axis=0, bitorder="little").T)
@@ -310,6 +314,7 @@ def general_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[in
         distinct, pattern = np.unique(keys, return_inverse=True)
         pattern = np.concatenate([pattern.ravel(), pattern.ravel()]).astype(np.int64)
         table = np.unpackbits(np.frombuffer(distinct.tobytes(), dtype=np.uint8).reshape(distinct.size, -1), axis=1, bitorder="little")
+        wide = True
     groups, group_of = np.unique((pattern << width) | low_value, return_inverse=True)
     merged = np.bincount(group_of.ravel(), weights=amplitudes, minlength=groups.size)
     keep = np.abs(merged) > _ZERO
@@ -327,17 +332,28 @@ def general_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[in
     new_size = 1 << new_p
     new_amplitudes = np.zeros(new_size)
     new_amplitudes[(groups & ((1 << width) - 1)) | (rank.ravel().astype(np.int64) << width)] = merged
-    new_bits = np.zeros((n, new_size), dtype=np.uint8)
-    index = np.arange(new_size, dtype=np.int64)
-    for j, q in enumerate(low):
-        new_bits[q] = (index >> j) & 1
-    if rest:  # unused high values repeat the first pattern, with amplitude 0
-        padded = np.full(1 << high_bits, used[0], dtype=np.int64)
-        padded[: used.size] = used
+    padded = np.full(1 << high_bits, used[0], dtype=np.int64)  # unused high values: the first pattern, amplitude 0
+    padded[: used.size] = used
+    if width >= 6:  # every word lies inside one high value: build the packed words directly
+        words = new_size // 64
+        first_index = np.arange(words, dtype=np.int64) << 6
+        rows = np.empty((n, words), dtype=np.uint64)
+        for j, q in enumerate(low):
+            rows[q] = ~LOW_MASKS[j] if j < 6 else np.where((first_index >> j) & 1, ALL_ONES, np.uint64(0))
+        of_word = padded[first_index >> width]
+        for j, r in enumerate(rest):
+            bit = table[of_word, j] if wide else (of_word >> j) & 1
+            rows[r] = np.where(bit, ALL_ONES, np.uint64(0))
+        state.rows = rows
+    else:
+        new_bits = np.zeros((n, new_size), dtype=np.uint8)
+        index = np.arange(new_size, dtype=np.int64)
+        for j, q in enumerate(low):
+            new_bits[q] = (index >> j) & 1
         of_index = padded[index >> width]
         for j, r in enumerate(rest):
-            new_bits[r] = (of_index >> j) & 1 if len(rest) + width <= 62 else table[of_index, j]
-    state.rows = _pack_rows(new_bits)
+            new_bits[r] = table[of_index, j] if wide else (of_index >> j) & 1
+        state.rows = _pack_rows(new_bits)
     state.amplitudes = new_amplitudes
     state.num_index_bits = new_p
 
