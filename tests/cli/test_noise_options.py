@@ -43,6 +43,7 @@ def test_train_noise_reports_oracle_calls_and_noise(capsys):
         (["amplify", "--trajectories", "10"], "needs --noise"),
         (["amplify", "--noise", "bit-flip:0.1", "--trajectories", "1"], "--trajectories 1 must be at least 2"),
         (["train", "--noise", "bit-flip:0.1", "--strategy", "best"], "--strategy best"),
+        (["train", "--noise", "bit-flip:0.1", "--trajectories", "5"], "one noisy trajectory per measurement"),
     ],
 )
 def test_bad_noise_is_one_line_and_exit_2(capsys, args, words):

@@ -29,7 +29,7 @@ from qbnn.distributed import engine_session
 from qbnn.errors import QbnnError
 from qbnn.parsing import parse_index_list
 from qbnn.problem import TrainingProblem, resolve_target
-from qbnn.cli.noise_options import NoiseOption, noisy_amplification
+from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
 from qbnn.progress import progress_bar
 from qbnn.search import STRATEGY_NAMES, train
 from qbnn.structure import describe_configuration
@@ -71,6 +71,7 @@ def train_command(
     init: Annotated[
         Optional[str], typer.Option("--init", help="--strategy block: start from 'random' (seeded) or a JSON file with 'parameters'.")
     ] = None,
+    trajectories: TrajectoriesOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Train by amplitude amplification: measure after U Q^k, check classically, repeat per the strategy.
@@ -95,6 +96,11 @@ def train_command(
     )
     if draw is not None and draw.suffix.lower() != ".png":
         raise QbnnError(f"--draw {draw} must name a .png file")
+    if trajectories is not None:
+        raise QbnnError(
+            "{trajectories} is for amplify's estimates; train runs one noisy trajectory per measurement "
+            "(the count is reported as 'trajectories')", trajectories=trajectories,
+        )
     noisy = noisy_amplification(training, noise, None, seed, engine, workers, scheduler)
     if noisy is not None and strategy == "best":
         raise QbnnError("{noise} does not work with {strategy} best yet (it recompiles an oracle per threshold); use paper, bbht or fixed", noise=noise, strategy=...)
