@@ -33,4 +33,7 @@ def test_crossover_is_the_first_rate_not_beating_random_search():
 
     study = NoiseStudy("p", False, "depolarizing", 4, 256, 10, 0, 6, 6, 6.1, (row(1e-5, 7), row(1e-4, 40), row(1e-3, 70), row(1e-2, 50)))
     assert study.crossover_rate == 1e-3
+    # log-log interpolation between (1e-4, 40) and (1e-3, 70) at 256/4 = 64 calls
+    expected = math.exp(math.log(1e-4) + (math.log(64) - math.log(40)) / (math.log(70) - math.log(40)) * math.log(10))
+    assert study.crossover_interpolated == pytest.approx(expected)
     assert NoiseStudy("p", False, "bit-flip", 4, 256, 10, 0, 6, 6, 6.1, (row(1e-5, 7),)).crossover_rate is None

@@ -64,6 +64,18 @@ class NoiseStudy:
                 return row.rate
         return None
 
+    @property
+    def crossover_interpolated(self) -> float | None:
+        """The crossover between the two grid rates around it, interpolating log(calls) linearly in log(rate)."""
+        target = self.random_search_oracle_calls
+        rows = [row for row in self.rows if row.rate > 0 and math.isfinite(row.expected_oracle_calls)]
+        for below, above in zip(rows, rows[1:]):
+            if below.expected_oracle_calls < target <= above.expected_oracle_calls:
+                x0, x1 = math.log(below.rate), math.log(above.rate)
+                y0, y1 = math.log(below.expected_oracle_calls), math.log(above.expected_oracle_calls)
+                return math.exp(x0 + (math.log(target) - y0) * (x1 - x0) / (y1 - y0))
+        return None
+
     def to_json(self) -> dict:
         return {
             "problem": self.problem,
@@ -78,6 +90,7 @@ class NoiseStudy:
             "noiseless_best_k": self.noiseless_best_k,
             "noiseless_expected_oracle_calls": self.noiseless_expected_oracle_calls,
             "crossover_rate": self.crossover_rate,
+            "crossover_interpolated": self.crossover_interpolated,
             "rows": [
                 {
                     "rate": row.rate,
@@ -164,11 +177,11 @@ def study_table(studies: Sequence[NoiseStudy]) -> str:
                 f"| {label} | {row.rate:g} | {row.best_k} | {row.best_success_probability:.4f} ({lo:.4f}-{hi:.4f}) | "
                 f"{row.expected_oracle_calls:.1f} | {study.random_search_oracle_calls:.1f} |"
             )
-        crossover = study.crossover_rate
-        lines.append(
-            f"| {label} | crossover | | amplitude amplification stops beating random search at "
-            f"{'a rate above the grid' if crossover is None else f'{crossover:g}'} | | |"
-        )
+        crossover, between = study.crossover_rate, study.crossover_interpolated
+        where = "a rate above the grid" if crossover is None else f"{crossover:g} of the grid"
+        if between is not None:
+            where += f" (about {between:.2g}, interpolated)"
+        lines.append(f"| {label} | crossover | | amplitude amplification stops beating random search at {where} | | |")
     return "\n".join(lines)
 
 
