@@ -37,6 +37,9 @@ _LAZY = {
     "QuantileQuantizer": "qbnn.quantize",
     "StructuredSampler": "qbnn.sampler",
     "exact_probabilities": "qbnn.sampler",
+    "PauliNoise": "qbnn.engines.noise",
+    "NoisyAmplification": "qbnn.engines.amplify_noisy",
+    "noise_study": "qbnn.experiments.noise_study",
 }
 
 
