@@ -43,13 +43,13 @@ class InputBitsCost:
 
 def cx_count(circuit: QuantumCircuit) -> int:
     """CX of ``circuit`` after transpiling each (multi-)controlled X to CX + U (cached per gate kind)."""
-    from qbnn.resources import _cx_of_gate
+    from qbnn.resources import cx_of_gate
 
     total = 0
     for instruction in circuit.data:
         op = instruction.operation
         if isinstance(op, ControlledGate):
-            total += _cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
+            total += cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
     return total
 
 

@@ -19,7 +19,7 @@ from qiskit.circuit import ControlledGate
 from qbnn.network import firing_threshold
 from qbnn.problem import TrainingProblem
 
-__all__ = ["ActivationCost", "activation_cost", "CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile"]
+__all__ = ["ActivationCost", "activation_cost", "CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile", "cx_of_gate"]
 
 TRANSPILE_BASIS = ("cx", "u")
 
@@ -145,7 +145,7 @@ class ActivationCost:
 
 
 @lru_cache(maxsize=None)
-def _cx_of_gate(name: str, num_ctrl: int, ctrl_state: int) -> int:
+def cx_of_gate(name: str, num_ctrl: int, ctrl_state: int) -> int:
     """CX count of one (multi-)controlled gate after transpiling to CX + U (cached per kind)."""
     from qiskit.circuit.library import MCXGate, XGate
 
@@ -179,7 +179,7 @@ def activation_cost(activation: str, num_inputs: int) -> ActivationCost:
         op = instruction.operation
         if isinstance(op, ControlledGate):
             max_controls = max(max_controls, op.num_ctrl_qubits)
-            cx += _cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
+            cx += cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
     return ActivationCost(activation, num_inputs, m, circuit.size(), max_controls, cx)
 
 
@@ -215,10 +215,10 @@ def unfolded_resources(network, data, activation: str) -> dict:
     What :mod:`qbnn.compile.folded` is compared with: ``qubits`` always, ``gates`` None when a paper
     activation has too many ANDs to count by building it.
     """
-    from qbnn.compile.qbnn import ACTIVATIONS, _ancillas_needed
+    from qbnn.compile.qbnn import ACTIVATIONS, ancillas_needed
 
     layers = network.layers
-    qubits = network.num_parameters + data.num_points + sum(layers[:-1]) + _ancillas_needed(network, ACTIVATIONS[activation])
+    qubits = network.num_parameters + data.num_points + sum(layers[:-1]) + ancillas_needed(network, ACTIVATIONS[activation])
     per_point = 0
     last = network.num_layers - 1
     for layer in range(network.num_layers):

@@ -159,7 +159,7 @@ def adder_cost(adder: str, value: int, width: int) -> AdderCost:
     """Build one singly controlled addition of ``value`` and count it (CX after transpiling each gate kind)."""
     from qiskit.circuit import ControlledGate
 
-    from qbnn.resources import _cx_of_gate
+    from qbnn.resources import cx_of_gate
 
     control = QuantumRegister(1, "ctrl")
     register = QuantumRegister(width, "r")
@@ -175,5 +175,5 @@ def adder_cost(adder: str, value: int, width: int) -> AdderCost:
         op = instruction.operation
         if isinstance(op, ControlledGate):
             max_controls = max(max_controls, op.num_ctrl_qubits)
-            cx += _cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
+            cx += cx_of_gate(op.base_gate.name, op.num_ctrl_qubits, op.ctrl_state)
     return AdderCost(adder, value, width, need, circuit.size(), max_controls, cx)

@@ -34,7 +34,7 @@ from qbnn.network import Network
 if TYPE_CHECKING:
     from qbnn.conditioning import Condition
 
-__all__ = ["ACTIVATIONS", "Activation", "QBNNCircuit", "compile_qbnn"]
+__all__ = ["ACTIVATIONS", "Activation", "QBNNCircuit", "ancillas_needed", "compile_qbnn"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def multibit_first_layer(network: Network, data: Dataset, adder: str):
     return MultibitFirstLayer(data, adder)
 
 
-def _ancillas_needed(network: Network, activation: Activation, first: int = 0) -> int:
+def ancillas_needed(network: Network, activation: Activation, first: int = 0) -> int:
+    """Shared ancillas U needs: the most any layer from ``first`` on asks of ``activation``."""
     need = 0
     for layer in range(first, network.num_layers):
         gated = layer == 0 and network.meta
@@ -144,7 +145,7 @@ def compile_qbnn(
     hidden = [QuantumRegister(n, f"h{i}") for i, n in enumerate(layers[1:-1], start=1)]
     first_registers = [] if first is None else first.registers()
     registers += [acc, *([x] if first is None else first_registers), *hidden]
-    num_anc = _ancillas_needed(network, act, 0 if first is None else 1)
+    num_anc = ancillas_needed(network, act, 0 if first is None else 1)
     anc = QuantumRegister(num_anc, "anc") if num_anc else None
     if anc is not None:
         registers.append(anc)
