@@ -63,3 +63,33 @@ def test_device_errors_are_one_line(capsys):
     assert "U needs 24 qubits but --device fake_manila has 5" in err
     err = one_line_error(capsys, "resources", "--device", "fake_manila", "--fault-tolerant")
     assert "either --device or --fault-tolerant" in err
+
+
+CONDITION = ("--free", "6-7", "--values", "1,-1,1,1,1,-1,1,1")
+
+
+def test_device_json_with_free_values_counts_the_folded_U(capsys):
+    out = run_json(capsys, "resources", "--problem", "1", *CONDITION, "--device", "fake_guadalupe")
+    plain = run_json(capsys, "resources", "--problem", "1", *CONDITION)
+    assert out["device"] == "fake_guadalupe" and out["free"] == [6, 7] and out["input_bits"] == 1
+    for part in ("U", "Q"):
+        assert {"device", "qubits", "two_qubit_gates", "depth", "estimated_success"} <= set(out[part])
+        assert out[part]["qubits"] == plain["qubits"] < 16 and 0 < out[part]["estimated_success"] < 1
+    assert out["Q"]["two_qubit_gates"] > out["U"]["two_qubit_gates"] > 0
+
+
+def test_fault_tolerant_with_free_values_searches_the_free_parameters_only(capsys):
+    from qbnn.problem import TrainingProblem
+
+    out = run_json(capsys, "resources", "--problem", "1", *CONDITION, "--fault-tolerant")
+    full = run_json(capsys, "resources", "--problem", "1", "--fault-tolerant")
+    truth = TrainingProblem.paper(1, free=(6, 7), values=(1, -1, 1, 1, 1, -1, 1, 1))
+    assert out["free"] == [6, 7] and out["parameters"] == 2 and out["solutions"] == truth.num_solutions
+    assert out["logical_qubits"]["U"] < full["logical_qubits"]["U"]
+    assert out["toffoli_count"]["U"] < full["toffoli_count"]["U"]
+
+
+def test_an_input_bits_range_refuses_the_options_it_would_ignore(capsys):
+    for extra in (["--device", "fake_guadalupe"], ["--fault-tolerant"], list(CONDITION)):
+        err = one_line_error(capsys, "resources", "--problem", "1", "--input-bits", "1-3", *extra)
+        assert "--input-bits 1-3 tabulates U against b and does not take " + extra[0] in err

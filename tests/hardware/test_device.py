@@ -125,3 +125,27 @@ def test_success_by_hand_on_a_made_up_target_including_a_dead_qubit():
     assert estimated_success(circuit, backend) == pytest.approx(0.5 * 0.5 * 0.9)
     circuit.x(1)
     assert log10_estimated_success(circuit, backend) == float("-inf") and estimated_success(circuit, backend) == 0.0
+
+
+def test_a_conditional_U_transpiled_still_classifies_its_free_configurations():
+    """--free/--values on --device: the folded U (fixed parameters as constants) survives transpiling too."""
+    from qiskit_aer import AerSimulator
+
+    problem = TrainingProblem.paper(1, free=(6, 7), values=(1, -1, 1, 1, 1, -1, 1, 1))
+    qbnn = problem.qbnn
+    compiled = compile_for_device(qbnn.circuit, "fake_guadalupe", seed=3, label="U")
+    assert compiled.qubits == qbnn.circuit.num_qubits < 16 and compiled.two_qubit_gates > 0
+    small, wire = active_subcircuit(compiled.circuit)
+    watched = [wire[compiled.physical_output(q)] for q in qbnn.parameter_qubits + qbnn.accuracy_qubits]
+    small.save_probabilities_dict(watched)
+    probabilities = AerSimulator(max_parallel_threads=1).run(small, shots=1).result().data()["probabilities"]
+
+    network, data = problem.network, problem.data
+    expected = {}
+    for i in range(4):
+        weights, connections = network.split_parameters(problem.condition.vector(i))
+        correct = network.forward(data.X, weights, connections) == data.y
+        expected[i | sum(int(bit) << (2 + t) for t, bit in enumerate(correct))] = 1 / 4
+    observed = {k: v for k, v in probabilities.items() if v > 1e-9}
+    assert observed.keys() == expected.keys()
+    assert np.allclose([observed[k] for k in expected], list(expected.values()), atol=1e-9)

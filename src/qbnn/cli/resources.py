@@ -70,6 +70,12 @@ def resources_command(
         raise QbnnError("give either --device or --fault-tolerant, not both")
     bits = parse_int_range(input_bits, parameter="input_bits", low=1, high=MAX_INPUT_BITS)
     if len(bits) > 1:
+        ignored = [flag for flag, given in (("--device", device), ("--fault-tolerant", fault_tolerant),
+                                            ("--free", free), ("--values", values)) if given]
+        if ignored:
+            raise QbnnError(
+                f"--input-bits {input_bits} tabulates U against b and does not take {', '.join(ignored)}; give one b, e.g. --input-bits 2"
+            )
         network, dataset = load_network_and_data(problem, data, layers, meta)
         _compare_input_bits(network, dataset, bits, json_output)
         return
@@ -174,16 +180,27 @@ def _device(training: TrainingProblem, device: str, seed: int, json_output: bool
     compiled = device_resources(training, device, seed=seed)
     fields = ("device", "qubits", "two_qubit_gates", "depth", "estimated_success", "log10_estimated_success")
     payload = {"device": device, "device_qubits": compiled["U"].device_qubits, "optimization_level": 3, "seed": seed}
+    payload.update(_conditional_fields(training))
     for part, result in compiled.items():
         full = result.to_json()
         payload[part] = {key: full[key] for key in (*fields, "gates")}
     lines = [f"{training.network.describe()} on {device} ({payload['device_qubits']} qubits), optimisation level 3, seed {seed}:"]
+    if training.condition is not None:
+        lines.append(f"  {training.condition.describe()}; the fixed ones are classical constants of U")
     for part, result in compiled.items():
         lines.append(
             f"{part:>2}: {result.qubits} qubits, {result.two_qubit_gates} two-qubit gates, depth {result.depth}, "
             f"estimated success {_power_of_ten(result.log10_estimated_success)}"
         )
     emit(payload, json_output, "\n".join(lines))
+
+
+def _conditional_fields(training: TrainingProblem) -> dict:
+    """``input_bits`` always, and ``free`` when only some parameters are in superposition (the rest folded into U)."""
+    fields = {"input_bits": training.data.input_bits}
+    if training.condition is not None:
+        fields["free"] = list(training.condition.free)
+    return fields
 
 
 def _power_of_ten(log10: float) -> str:
@@ -200,9 +217,11 @@ def _fault_tolerant(training: TrainingProblem, model, json_output: bool) -> None
     solutions = training.num_solutions if p <= 24 else None
     estimate = fault_tolerant_estimate(training.qbnn.circuit, training.grover_iterate, p, solutions, model)
     payload = {"network": list(training.network.layers), "meta": training.network.meta, **estimate.to_json()}
+    payload.update(_conditional_fields(training))
     phys = estimate.physical
     lines = [
-        f"{training.network.describe()} on {training.data.name}: fault-tolerant cost of one search",
+        f"{training.network.describe()} on {training.data.name}: fault-tolerant cost of one search"
+        + (f" ({training.condition.describe()})" if training.condition is not None else ""),
         f"  U: {estimate.U.logical_qubits} logical qubits, {estimate.U.toffoli_count} Toffolis, {estimate.U.t_count} T",
         f"  Q: {estimate.Q.logical_qubits} logical qubits, {estimate.Q.toffoli_count} Toffolis, {estimate.Q.t_count} T",
         f"  {estimate.iterations} iterations, {estimate.total_toffolis} Toffolis, logical time {estimate.logical_time_s:.3g} s",
