@@ -54,6 +54,7 @@ class LandscapeSummary:
     histogram: dict[int, int]
     best_correct: int
     solutions: list[int] = field(default_factory=list)  # sorted, at most SOLUTION_CAP
+    input_bits: int = 1  # bits per feature of the data (1: ±1)
 
     @property
     def num_solutions(self) -> int:
@@ -70,6 +71,7 @@ class LandscapeSummary:
             "solutions": self.num_solutions,
             "best_accuracy": self.best_correct,
             "histogram": {str(k): v for k, v in sorted(self.histogram.items())},
+            "input_bits": self.input_bits,
         }
 
 
@@ -97,6 +99,7 @@ def _reduce(network: Network, data: Dataset, parts, cap: int) -> LandscapeSummar
         {int(c): int(n) for c, n in enumerate(histogram) if n},
         best,
         solutions,
+        data.input_bits,
     )
 
 

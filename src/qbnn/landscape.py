@@ -116,6 +116,7 @@ class Landscape:
             "solutions": self.num_solutions,
             "best_accuracy": self.best_correct,
             "histogram": {str(k): v for k, v in self.histogram.items()},
+            "input_bits": self.data.input_bits,
         }
         if self.condition is not None:
             summary["free"] = list(self.condition.free)

@@ -28,11 +28,12 @@ def test_landscape_and_train_read_b_bit_csv(tmp_path, capsys):
     out = run_json(capsys, "landscape", "--data", str(path), "--layers", "2,1", "--input-bits", "2")
     truth = compute_landscape(Network((2, 1)), Dataset([[3, -1], [-3, 1], [1, -3]], [1, -1, 1], input_bits=2))
     assert out["histogram"] == {str(k): v for k, v in truth.histogram.items()}
+    assert out["input_bits"] == 2
     trained = run_json(
         capsys, "train", "--data", str(path), "--layers", "2,1", "--input-bits", "2", "--strategy", "bbht", "--seed", "1"
     )
     weights = np.array(trained["parameters"]["weights"])
-    assert trained["success"] and trained["correct"] == 3
+    assert trained["success"] and trained["correct"] == 3 and trained["input_bits"] == 2
     assert (np.where(np.array([[3, -1], [-3, 1], [1, -3]]) @ weights >= 0, 1, -1) == [1, -1, 1]).all()
 
 
@@ -48,6 +49,11 @@ def test_b_bit_csv_without_input_bits_is_one_line_naming_line_and_column(tmp_pat
     assert main(["amplify", "--data", str(path), "--layers", "2,1", "--input-bits", "2", "--k", "1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "line 3, column 'b' has '2'; with --input-bits 2 use -3, -1, 1, 3" in err
+
+
+def test_binary_data_reports_one_input_bit(capsys):
+    assert run_json(capsys, "landscape", "--problem", "1")["input_bits"] == 1
+    assert run_json(capsys, "landscape", "--problem", "1", "--input-bits", "3")["input_bits"] == 3  # ±1 are 3-bit levels
 
 
 @pytest.mark.parametrize(
@@ -69,7 +75,7 @@ def test_bad_input_bits_are_one_line_errors(capsys, argv, message):
 def test_circuit_at_two_bits_has_a_sum_register_and_no_input_register(capsys):
     assert main(["circuit", "--problem", "2", "--input-bits", "2", "--format", "qasm3"]) == 0
     text = capsys.readouterr().out
-    assert "qubit[4] sum;" in text  # 3 features of up to ±3: sums to ±9, halved in 4 bits and "qubit[3] x" not in text
+    assert "qubit[4] sum;" in text and "qubit[3] x" not in text  # 3 features of up to ±3: sums to ±9, halved in 4 bits
     assert main(["circuit", "--problem", "2", "--format", "qasm3"]) == 0
     assert "qubit[3] x" in capsys.readouterr().out
 

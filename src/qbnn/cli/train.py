@@ -131,7 +131,7 @@ def train_command(
             draw,
         )
     payload = result.to_json()
-    payload["structure"] = structure
+    payload["structure"], payload["input_bits"] = structure, dataset.input_bits
     payload["qubits"] = None if block else training.num_qubits  # block training: one circuit per block
     if noisy is not None:
         payload["noise"] = noisy.noise.to_json()
