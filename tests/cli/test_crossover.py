@@ -34,3 +34,16 @@ def test_crossover_errors_are_one_line(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and needle in err
+
+
+def test_crossover_reads_b_bit_data_with_input_bits(capsys, tmp_path):
+    path = tmp_path / "two_bit.csv"
+    path.write_text("a,b,y\n3,-1,1\n-3,1,0\n1,-3,1\n")
+    argv = ["crossover", "--data", str(path), "--hidden", "1", "--sample", "8"]
+    assert main(argv) == 2  # ±3 are not ±1 features
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "column 'a'" in err
+    assert main([*argv, "--input-bits", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["input_bits"] == 2 and [row["parameters"] for row in out["rows"]] == [3]
+    assert out["rows"][0]["toffolis"] > 0

@@ -8,13 +8,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from qbnn.cli.options import ActivationOption, DataOption, JsonOption, ProblemOption, emit, load_network_and_data
+from qbnn.cli.options import (
+    ActivationOption,
+    DataOption,
+    InputBitsOption,
+    JsonOption,
+    ProblemOption,
+    emit,
+    load_network_and_data,
+)
 from qbnn.errors import QbnnError
 
 
 def crossover_command(
     problem: ProblemOption = None,
     data: DataOption = None,
+    input_bits: InputBitsOption = 1,
     hidden: Annotated[str, typer.Option("--hidden", help="Hidden widths h of the networks [n0, h, 1], e.g. 1-15.")] = "1-15",
     activation: ActivationOption = "counter",
     solutions: Annotated[int, typer.Option("--solutions", help="Solutions M assumed at every size (1: a needle).")] = 1,
@@ -39,13 +48,14 @@ def crossover_command(
     if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):
         raise QbnnError(f"--plot {plot}: give a .png file in an existing directory")
     if data is None:
-        _, dataset = load_network_and_data(problem, None, None, False)  # the paper's problem, validated
+        _, dataset = load_network_and_data(problem, None, None, False, input_bits)  # the paper's problem, validated
     elif problem is not None:
         raise QbnnError("give either --problem or --data, not both")
     else:
         from qbnn.data import load_csv
+        from qbnn.multibit import check_input_bits
 
-        dataset = load_csv(data)
+        dataset = load_csv(data, input_bits=check_input_bits(input_bits))
     model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
     result = crossover_study(dataset, widths, activation=activation, solutions=solutions, model=model, sample=sample)
     if not result.rows:
@@ -58,4 +68,4 @@ def crossover_command(
     human = "\n".join(
         [crossover_table(result), "", crossover_summary(result), "assumptions:", *(f"  - {a}" for a in result.assumptions)]
     )
-    emit(result.to_json(), json_output, human)
+    emit({**result.to_json(), "input_bits": dataset.input_bits}, json_output, human)
