@@ -167,3 +167,22 @@ def test_bad_model_settings_name_the_parameter():
         SurfaceCodeModel(code_cycle_us=0)
     with pytest.raises(ModelLimitError):
         SurfaceCodeModel().estimate(10, 10**16)
+
+
+def test_no_solution_is_costed_as_a_search_for_one_and_says_so():
+    """3-bit parity on [3,2,1] has no 100% configuration: not 'U alone', but the one-solution search, stated."""
+    import itertools
+
+    import numpy as np
+
+    from qbnn.data import Dataset
+    from qbnn.network import Network
+
+    X = np.array(list(itertools.product((-1, 1), repeat=3)))
+    problem = TrainingProblem(Network((3, 2, 1)), Dataset(X, X.prod(axis=1)))
+    assert problem.num_solutions == 0
+    U, Q = problem.qbnn.circuit, problem.grover_iterate
+    estimate = fault_tolerant_estimate(U, Q, 8, 0)
+    assert estimate.iterations == search_iterations(8) == 12 and estimate.solutions == 0
+    assert estimate.total_toffolis == logical_counts(U).toffoli_count + 12 * logical_counts(Q).toffoli_count
+    assert "M = 0 of 2^8: no configuration classifies every point" in estimate.assumptions()[0]

@@ -304,11 +304,15 @@ class FaultTolerantEstimate:
         }
 
     def assumptions(self) -> list[str]:
-        where = (
-            f"M = {self.solutions} solutions of 2^{self.parameters} (exact landscape)"
-            if self.solutions is not None
-            else f"one solution assumed: floor(pi/4 sqrt(2^{self.parameters}))"
-        )
+        if self.solutions == 0:
+            where = (
+                f"M = 0 of 2^{self.parameters}: no configuration classifies every point, so no search succeeds; "
+                f"costed as a search for one solution, floor(pi/4 sqrt(2^{self.parameters}))"
+            )
+        elif self.solutions is not None:
+            where = f"M = {self.solutions} solutions of 2^{self.parameters} (exact landscape)"
+        else:
+            where = f"one solution assumed: floor(pi/4 sqrt(2^{self.parameters}))"
         return [
             f"search: U once, then {self.iterations} Grover iterates ({where}); one measurement",
             "logical time: one Toffoli per logical time step of d code cycles (the data block's consumption rate, "
@@ -324,10 +328,11 @@ def fault_tolerant_estimate(
     num_solutions: int | None = None,
     model: SurfaceCodeModel | None = None,
 ) -> FaultTolerantEstimate:
-    """Cost of one search: U then ``search_iterations`` Grover iterates Q, on a surface-code computer."""
+    """Cost of one search: U then ``search_iterations`` Grover iterates Q, on a surface-code computer (M = 0: as for M = 1)."""
     model = model or SurfaceCodeModel()
     u, q = logical_counts(U), logical_counts(Q)
-    iterations = search_iterations(num_parameters, num_solutions)
+    # M = 0 would cost U alone and find nothing: cost the search one solution would need instead (said in assumptions)
+    iterations = search_iterations(num_parameters, num_solutions or None)
     total = u.toffoli_count + iterations * q.toffoli_count
     qubits = max(u.logical_qubits, q.logical_qubits)
     physical = model.estimate(qubits, total)
