@@ -42,6 +42,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.sat
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.noise
+	$(BIN)/python -m benchmarks.block
 
 # the site, with the tutorial notebooks executed, into site/
 docs: $(DOCS_STAMP)

@@ -31,6 +31,8 @@ _LAZY = {
     "get_engine": "qbnn.engines.registry",
     "train": "qbnn.search",
     "TrainingResult": "qbnn.search",
+    "BlockCoordinate": "qbnn.search",
+    "Condition": "qbnn.conditioning",
     "estimate_solutions": "qbnn.counting",
     "QuantumBNNClassifier": "qbnn.classifier",
     "MedianBinarizer": "qbnn.classifier",

@@ -83,3 +83,27 @@ def test_example_script_runs_on_a_subsample(capsys):
     assert 0 < clf.train_correct_ <= 60
     printed = capsys.readouterr().out
     assert "held-out accuracy" in printed and f"training accuracy {clf.train_correct_}/60" in printed
+
+
+def test_real_data_study_tiny(capsys, tmp_path):
+    argv = ["demo", "--dataset", "breast-cancer", "--features", "4", "--hidden", "2", "--block-size", "4", "--sweeps", "1",
+            "--folds", "2", "--max-samples", "40", "--out", str(tmp_path), "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["network"] == [4, 2, 1] and out["samples"] == 40 and len(out["methods"]) == 5
+    quantum, exhaustive, random = out["methods"][:3]
+    assert exhaustive["oracle_calls"] <= 2**4 * 3  # at most 2^B per block, 3 blocks of the 10 weights
+    assert random["oracle_calls"] == quantum["oracle_calls"]
+    for m in out["methods"]:
+        assert 0.0 <= m["train_mean"] <= 1.0 and 0.0 <= m["test_mean"] <= 1.0
+    assert json.loads((tmp_path / "realdata_breast-cancer.json").read_text()) == out
+    assert "| method |" in (tmp_path / "realdata_breast-cancer.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--dataset", "iris"], "--dataset iris does not exist"), (["--dataset", "digits", "--features", "3"], "does not apply")],
+)
+def test_real_data_study_refuses_bad_options(capsys, argv, message):
+    assert main(["demo", *argv]) == 2
+    assert message in capsys.readouterr().err

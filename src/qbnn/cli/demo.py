@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -13,8 +14,22 @@ from qbnn.network import Network
 
 
 def demo_command(
-    features: Annotated[int, typer.Option("--features", help="Features kept (F-test), each binarised at its median.")] = 4,
-    hidden: Annotated[str, typer.Option("--hidden", help="Hidden layer sizes, e.g. 2 or 2,2 ('' for none).")] = "2",
+    features: Annotated[
+        Optional[int], typer.Option("--features", help="Features kept (F-test), each binarised at its median (default 4; 16 with --dataset).")
+    ] = None,
+    hidden: Annotated[
+        Optional[str], typer.Option("--hidden", help="Hidden layer sizes, e.g. 2 or 2,2 ('' for none; default 2, 8 with --dataset).")
+    ] = None,
+    dataset: Annotated[
+        Optional[str],
+        typer.Option(
+            "--dataset",
+            help="Real-data study of block-trained BNNs of realistic size: breast-cancer ([16,8,1]) or digits (3 vs 8, [64,8,1]).",
+        ),
+    ] = None,
+    block_size: Annotated[int, typer.Option("--block-size", help="--dataset: parameters per block.")] = 12,
+    sweeps: Annotated[int, typer.Option("--sweeps", help="--dataset: at most S sweeps over the blocks.")] = 5,
+    out: Annotated[Optional[Path], typer.Option("--out", help="--dataset: also write realdata_<dataset>.json and .md here.")] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
     max_samples: Annotated[Optional[int], typer.Option("--max-samples", help="Subsample for a quick run.")] = None,
     min_accuracy: Annotated[
@@ -34,8 +49,14 @@ def demo_command(
     """Quantum-trained BNN vs exhaustive search, random search and logistic regression (cross-validated).
 
     Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3);
-    qbnn demo --input-bits 1-3 --engine analytic
+    qbnn demo --input-bits 1-3 --engine analytic;
+    qbnn demo --dataset breast-cancer --out results/ (block training of a [16,8,1] BNN, 5-fold CV)
     """
+    if dataset is not None:
+        _real_data_study(dataset, features, hidden, block_size, sweeps, folds, max_samples, seed, out, json_output)
+        return
+    features = 4 if features is None else features
+    hidden = "2" if hidden is None else hidden
     from qbnn.multibit import MAX_INPUT_BITS
     from qbnn.parsing import parse_int_range
 
@@ -109,3 +130,43 @@ def _input_bits_study(settings, bits: list[int], json_output: bool) -> None:
         f"{settings.folds}-fold cross-validation\n" + study.table()
     )
     emit(study.to_json(), json_output, human)
+
+
+def _real_data_study(dataset, features, hidden, block_size, sweeps, folds, max_samples, seed, out, json_output) -> None:
+    """Block-trained quantum BNN vs exhaustive blocks, random restarts, STE and logistic regression."""
+    from qbnn.experiments.realdata import DATASETS, RealDataSettings, run_real_data_study
+    from qbnn.search.block import MAX_BLOCK_SIZE
+
+    if dataset not in DATASETS:
+        raise QbnnError(f"--dataset {dataset} does not exist; choose one of {', '.join(DATASETS)}")
+    if dataset == "digits" and features is not None:
+        raise QbnnError("--features does not apply to --dataset digits (all 64 pixels are the inputs)")
+    if features is not None and not 1 <= features <= 30:
+        raise QbnnError(f"--features {features} must lie in 1..30 (breast cancer has 30 features)")
+    try:
+        sizes = (8,) if hidden is None else tuple(int(v) for v in hidden.split(",") if v.strip())
+    except ValueError:
+        raise QbnnError(f"--hidden {hidden!r} is not a list of layer sizes; write e.g. 8 or 8,4") from None
+    if any(size < 1 for size in sizes):
+        raise QbnnError(f"--hidden {hidden!r} has a layer with no neurons; every size must be >= 1")
+    if not 1 <= block_size <= MAX_BLOCK_SIZE:
+        raise QbnnError(f"--block-size {block_size} must lie in 1..{MAX_BLOCK_SIZE}")
+    if sweeps < 1 or folds < 2:
+        raise QbnnError("--sweeps must be at least 1 and --folds at least 2")
+    if max_samples is not None and max_samples < 4 * folds:
+        raise QbnnError(f"--max-samples {max_samples} is too few for {folds} folds; use at least {4 * folds}")
+    if out is not None and out.exists() and not out.is_dir():
+        raise QbnnError(f"--out {out} is a file; give a directory")
+    settings = RealDataSettings(
+        dataset=dataset, hidden=sizes, features=16 if features is None else features, block_size=block_size,
+        sweeps=sweeps, folds=folds, max_samples=max_samples, seed=seed,
+    )
+    with console.status("qbnn demo", spinner="dots") as status:
+        result = run_real_data_study(settings, progress=lambda message: status.update(f"qbnn demo: {message}"))
+    if out is not None:
+        import json
+
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"realdata_{dataset}.json").write_text(json.dumps(result.to_json(), indent=1) + "\n")
+        (out / f"realdata_{dataset}.md").write_text(result.markdown() + "\n")
+    emit(result.to_json(), json_output, result.markdown())
