@@ -31,7 +31,7 @@ import numpy as np
 
 from qbnn.data import Dataset
 from qbnn.engines.bitrow_kernels import run_ops
-from qbnn.engines.gate_table import H, PERM, PHASE, SWAP
+from qbnn.engines.lowering import H, PERM, PHASE, SWAP
 from qbnn.engines.structured import StructuredSimulator, StructuredState
 from qbnn.memory import format_bytes
 from qbnn.network import Network

@@ -23,8 +23,8 @@ from numba import njit
 from qbnn.engines.bitrows import ALL_ONES
 
 
-#: run_ops status codes
-DONE, NEEDS_EXTENSION, REFUSED_H = 0, 1, 2
+#: run_ops status codes (NEEDS_GENERAL: an op of kind >= 4, run by :mod:`qbnn.engines.complex_kernels`)
+DONE, NEEDS_EXTENSION, REFUSED_H, NEEDS_GENERAL = 0, 1, 2, 3
 
 _INV_SQRT2 = 1.0 / np.sqrt(2.0)
 
@@ -550,13 +550,15 @@ def run_ops_tiled(rows, amp, num_index, kinds, targets, starts, cq, cp, first, l
     size = 1 << num_index
     k = first
     while k < last:
-        if kinds[k] != 3:
+        if kinds[k] < 3:
             end = k
-            while end < last and kinds[end] != 3:
+            while end < last and kinds[end] < 3:
                 end += 1
             _classical_run(rows, amp, size, valid, kinds, targets, starts, cq, cp, k, end, tile_words)
             k = end
             continue
+        if kinds[k] > 3:
+            return NEEDS_GENERAL, k
         end = k
         while end < last and kinds[end] == 3:
             end += 1

@@ -46,7 +46,7 @@ def extend_index(
     sign (-1)^constant on the upper half. Returns new (rows, amplitudes); the inputs are unchanged.
     """
     size = 1 << num_index_bits
-    extended = np.empty(2 * size)
+    extended = np.empty(2 * size, dtype=amplitudes.dtype)
     extended[:size] = amplitudes / math.sqrt(2)
     extended[size:] = amplitudes * ((-1.0) ** constant) / math.sqrt(2)
     if num_index_bits < 6:  # both halves fit in one word
@@ -63,8 +63,9 @@ def extend_index(
 
 
 def draw_indices(amplitudes: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` index settings i drawn with probability a_i^2 (normalised), from ``rng``."""
-    cdf = np.cumsum(amplitudes**2)
+    """``shots`` index settings i drawn with probability |a_i|^2 (normalised), from ``rng``."""
+    weights = amplitudes**2 if not np.iscomplexobj(amplitudes) else amplitudes.real**2 + amplitudes.imag**2
+    cdf = np.cumsum(weights)
     cdf /= cdf[-1]
     draws = np.searchsorted(cdf, rng.random(shots), side="right")
     return np.minimum(draws, cdf.size - 1).astype(np.int64)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Chunk", "warm_up"]
 
-_H_KIND = 3  # gate_table.H (not imported here: workers need no Qiskit)
+_H_KIND = 3  # lowering.H (not imported here: workers need no Qiskit)
 _GOAL_BATCH = 1 << 20  # configurations classified at once when marking solutions
 
 

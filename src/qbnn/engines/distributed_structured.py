@@ -182,10 +182,17 @@ class DaskStructuredSimulator:
         return self._programs[key][1]
 
     def compile(self, circuit) -> StructuredProgram:
-        """The one-process engine's compiled program (the same lowered gates and packed arrays)."""
+        """The one-process engine's compiled program (the same lowering and packed arrays); real gate kinds only."""
+        from qbnn.engines.lowering import REAL_KINDS, refusal
         from qbnn.engines.structured import StructuredSimulator
 
-        return StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile(circuit)
+        program = StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile(circuit)
+        for op in program.lowered.ops:
+            if op.kind not in REAL_KINDS:
+                qubits = (op.target,) if op.target >= 0 else op.controls
+                raise refusal(op.name, op.position, qubits, "the Dask chunks run X-, Z-, SWAP- and H-type gates only; "
+                              "run it without workers, on the one-process structured engine")
+        return program
 
     def _check_memory(self, num_qubits: int, local_bits: int, num_chunks: int) -> None:
         per_worker = self.states_kept * math.ceil(num_chunks / len(self.workers)) + 1  # + one chunk being copied

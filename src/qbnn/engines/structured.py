@@ -1,10 +1,13 @@
 """The structured exact engine (DESIGN.md section 3): 2^p real amplitudes and packed bit-rows.
 
-In circuits made of permutations, Z-type signs and Hadamards on constant or
-free index qubits, the state is always sum_i a_i |phi(i)>, i over the 2^p
-settings of the superposed ("index") bits, where every qubit is a classical
-bit function of i. Each qubit is stored as a row of 2^p bits (uint64 words)
-and the a_i as a real vector, with one complex global phase beside them. A
+The state is always sum_i a_i |phi(i)>, i over the 2^p settings of the
+superposed ("index") bits, where every qubit is a classical bit function of
+i. Each qubit is stored as a row of 2^p bits (uint64 words) and the a_i as a
+real vector (complex once a gate needs it), with one complex global phase
+beside them. Permutations and Z-type signs act on the rows and signs; any
+single-qubit unitary (and its controlled versions) is a 2x2 butterfly on a
+free index bit, and a qubit that is not one becomes a new index bit
+(:mod:`qbnn.engines.complex_kernels`). A
 gate costs O(2^p / 64) word operations instead of O(2^n) amplitudes, and the
 whole gate list runs in one numba loop, tiled over the words so that the rows
 stay in cache (:mod:`qbnn.engines.bitrow_kernels`).
@@ -26,10 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 from qiskit import QuantumCircuit
 
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, run_ops_tiled
+from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H, run_ops_tiled
 from qbnn.engines.bitrows import draw_indices, extend_index, index_outcomes, row_bits
-from qbnn.engines.gate_table import LoweredCircuit, lower_circuit, pack_ops
-from qbnn.errors import ResourceLimitError, UnsupportedGateError
+from qbnn.engines.complex_kernels import apply_general_op
+from qbnn.engines.lowering import LoweredCircuit, lower_circuit, pack_ops
+from qbnn.errors import ResourceLimitError
 from qbnn.memory import available_memory_bytes, format_bytes
 
 __all__ = ["StructuredState", "StructuredProgram", "StructuredSimulator", "state_memory_bytes"]
@@ -89,7 +93,7 @@ class StructuredState:
                 f"a distribution over {len(qubits)} qubits has 2^{len(qubits)} entries; ask for at most "
                 f"{MAX_DENSE_QUBITS} qubits or sample instead"
             )
-        weights = self.amplitudes**2
+        weights = self.weights()
         outcome = self.basis_outcome_of_index(qubits)
         if len(qubits) == self.num_index_bits and np.array_equal(outcome, np.arange(outcome.size)):
             return weights.copy()
@@ -98,6 +102,11 @@ class StructuredState:
     def sample(self, qubits: Sequence[int], shots: int, rng: np.random.Generator) -> np.ndarray:
         """``shots`` measurement outcomes of ``qubits`` (integers), drawn with ``rng`` from the exact distribution."""
         return self.basis_outcome_of_index(qubits)[self.draw_indices(shots, rng)]
+
+    def weights(self) -> np.ndarray:
+        """|a_i|^2 for every index setting (real amplitudes: a_i^2, bit for bit as before)."""
+        a = self.amplitudes
+        return a**2 if a.dtype != np.complex128 else a.real**2 + a.imag**2
 
     def draw_indices(self, shots: int, rng: np.random.Generator) -> np.ndarray:
         """``shots`` index settings i drawn with ``rng`` with probability a_i^2."""
@@ -148,12 +157,10 @@ class StructuredProgram:
             op = self.lowered.ops[where]
             if status == NEEDS_EXTENSION:
                 _extend_index(state, op.target, limit)
-                position = where + 1
-                continue
-            raise UnsupportedGateError(
-                f"gate 'h' at instruction {op.position} on qubit {op.target} would break the structure: the qubit is "
-                "neither constant nor a free index bit (another qubit depends on it); use --engine aer for general circuits"
-            )
+            else:  # a general single-qubit gate, or an H on a qubit other qubits depend on (it becomes an index bit)
+                assert status == REFUSED_H or op.kind not in (0, 1, 2, 3), status
+                apply_general_op(state, op, limit)
+            position = where + 1
         state.global_phase *= cmath.exp(1j * self.lowered.global_phase)
         return state
 
