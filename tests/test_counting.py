@@ -93,3 +93,38 @@ def test_docstring_examples_run():
     for module in (qbnn.counting, qbnn.amplitude):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted >= 1
+
+
+# --------------------------------------------------------------------------- textbook counting (QPE)
+
+
+def test_qpe_counting_register_follows_the_phase_estimation_law_exactly():
+    """The structured engine's counting-register distribution equals the closed form for eigenphases +-2 theta."""
+    from qbnn.counting import qpe_counting_state, qpe_outcome_probabilities
+
+    problem = TrainingProblem.paper(2)
+    m = 3
+    state = qpe_counting_state(problem, m)
+    n = problem.qbnn.circuit.num_qubits
+    theta = math.asin(math.sqrt(problem.num_solutions / problem.num_configurations))
+    np.testing.assert_allclose(state.probabilities(range(n, n + m)), qpe_outcome_probabilities(theta, m), atol=1e-10)
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_qpe_counting_finds_the_paper_counts(number):
+    from qbnn.counting import count_by_phase_estimation
+
+    problem = TrainingProblem.paper(number)
+    result = count_by_phase_estimation(problem, eval_qubits=4, shots=4000, seed=3)
+    assert result.solutions_rounded == problem.num_solutions  # 8 and 4 (tests/reference/paper_problems.json)
+    assert result.interval[0] <= problem.num_solutions <= result.interval[1]
+    assert result.oracle_calls == 4000 * 16 and sum(result.counts.values()) == 4000
+
+
+def test_count_cli_qpe_json(capsys):
+    assert main(["count", "--problem", "2", "--method", "qpe", "--eval-qubits", "3", "--shots", "500", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "qpe" and out["eval_qubits"] == 3 and out["configurations"] == 256
+    assert out["interval"][0] <= out["solutions"] <= out["interval"][1]
+    assert main(["count", "--method", "nope"]) == 2
+    assert "--method nope is not one of mle, qpe" in capsys.readouterr().err

@@ -514,3 +514,77 @@ def test_mid_circuit_measurement_reset_and_control_flow_are_refused():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert exact_probabilities(qc) == pytest.approx({"00": 0.5, "11": 0.5})
+
+
+# --------------------------------------------------------------------------- (e) amplitude estimation (ry-loaded problems)
+
+
+def _ry_problem():
+    """a = P(q1 = 1) = sin^2(t0/2) sin^2(t1/2) = 0.2 * 0.5, loaded by ry and cry."""
+    from qiskit_algorithms import EstimationProblem
+
+    t0, t1 = 2 * math.asin(math.sqrt(0.2)), math.pi / 2
+    a = QuantumCircuit(2)
+    a.ry(t0, 0)
+    a.cry(t1, 0, 1)
+    return EstimationProblem(a, objective_qubits=[1]), 0.1
+
+
+def test_canonical_amplitude_estimation_circuit_is_exact_and_agrees_with_the_reference():
+    from qiskit.primitives import StatevectorSampler
+    from qiskit_algorithms import AmplitudeEstimation
+
+    problem, truth = _ry_problem()
+    ae = AmplitudeEstimation(4, sampler=StructuredSampler(seed=3, default_shots=2000))
+    circuit = ae.construct_circuit(problem, measurement=True)  # QPE with controlled Q (controlled ry, cry, H ...)
+    assert_same_distribution(exact_probabilities(circuit), aer_probabilities(circuit), atol=1e-10)
+    ours = ae.estimate(problem)
+    theirs = AmplitudeEstimation(4, sampler=StatevectorSampler(seed=3, default_shots=2000)).estimate(problem)
+    assert ours.estimation == pytest.approx(theirs.estimation, abs=1e-12)  # the most likely grid point
+    assert abs(ours.mle - truth) < 0.01 and abs(ours.mle - theirs.mle) < 0.01
+
+
+@pytest.mark.parametrize("algorithm", ["iae", "mlae", "fae"])
+def test_amplitude_estimation_algorithms_agree_with_the_reference_sampler(algorithm):
+    from qiskit.primitives import StatevectorSampler
+    from qiskit_algorithms import (
+        FasterAmplitudeEstimation,
+        IterativeAmplitudeEstimation,
+        MaximumLikelihoodAmplitudeEstimation,
+    )
+
+    make = {
+        "iae": lambda s: IterativeAmplitudeEstimation(0.01, 0.05, sampler=s),
+        "mlae": lambda s: MaximumLikelihoodAmplitudeEstimation(2, sampler=s),
+        "fae": lambda s: FasterAmplitudeEstimation(0.01, 3, sampler=s),
+    }[algorithm]
+    problem, truth = _ry_problem()
+    ours = make(StructuredSampler(seed=4, default_shots=1000)).estimate(problem).estimation
+    theirs = make(StatevectorSampler(seed=4, default_shots=1000)).estimate(problem).estimation
+    # both within sampling error of the truth (the algorithms target 0.01; 0.03 is > 4 sigma here) and of each other
+    assert abs(ours - truth) < 0.03 and abs(theirs - truth) < 0.03 and abs(ours - theirs) < 0.04
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_rotation_circuit_counts_match_aer_sampler_statistics(seed):
+    """Counts of a random ry/cry/rz/ch/cp circuit from both samplers are within 5 sigma of the exact law."""
+    rng = np.random.default_rng(seed)
+    qc = QuantumCircuit(3, 3)
+    for _ in range(6):
+        a, b = (int(v) for v in rng.permutation(3)[:2])
+        kind = str(rng.choice(["ry", "cry", "rz", "ch", "cp", "cx", "h"]))
+        angle = float(rng.uniform(0, 2 * math.pi))
+        {"ry": lambda: qc.ry(angle, a), "cry": lambda: qc.cry(angle, a, b), "rz": lambda: qc.rz(angle, a),
+         "ch": lambda: qc.ch(a, b), "cp": lambda: qc.cp(angle, a, b), "cx": lambda: qc.cx(a, b), "h": lambda: qc.h(a)}[kind]()
+    qc.h(0)
+    qc.measure(range(3), range(3))
+    exact = exact_probabilities(qc)
+    assert_same_distribution(exact, aer_probabilities(qc), atol=1e-10)
+    shots = 2000
+    ours = StructuredSampler(seed=1, default_shots=shots).run([qc]).result()[0].data.c.get_counts()
+    theirs = AerSamplerV2(seed=1, default_shots=shots, options=AER_ONE_THREAD).run([transpile(qc, _AER)]).result()[0].data.c.get_counts()
+    for counts in (ours, theirs):
+        assert set(counts) <= set(exact)
+        for key, p in exact.items():
+            assert abs(counts.get(key, 0) / shots - p) <= 5 * math.sqrt(p * (1 - p) / shots) + 1e-9

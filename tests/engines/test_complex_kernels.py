@@ -101,3 +101,19 @@ def test_a_gate_on_a_free_index_bit_does_not_grow_the_index():
     state = StructuredSimulator().run(free)
     assert state.num_index_bits == 2
     np.testing.assert_allclose(state.statevector(), Statevector(free).data, atol=1e-12)
+
+
+def test_the_index_never_outgrows_the_qubits():
+    """Gates on entangled qubits grow the index; past n bits the state is rewritten densely (same state)."""
+    qc = QuantumCircuit(3)
+    qc.h(0)
+    for _ in range(4):
+        qc.cx(0, 1)
+        qc.cx(1, 2)
+        qc.h(1)
+        qc.ry(0.3, 2)
+        qc.cx(2, 0)
+        qc.h(0)
+    state = StructuredSimulator().run(qc)
+    assert state.num_index_bits <= 3
+    np.testing.assert_allclose(state.statevector(), Statevector(qc).data, atol=1e-12)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import MCXGate, ZGate
@@ -13,7 +13,7 @@ from qbnn.engines import structured
 from qbnn.engines.amplify_aer import load_aer_simulator
 from qbnn.engines.bitrow_kernels import walsh_hadamard
 from qbnn.engines.structured import StructuredSimulator, StructuredState
-from qbnn.errors import ResourceLimitError, UnsupportedGateError
+from qbnn.errors import ResourceLimitError
 
 
 def aer_statevector(circuit: QuantumCircuit) -> np.ndarray:
@@ -59,11 +59,7 @@ def structured_circuits(draw, min_qubits: int = 2, min_superposed: int = 0):
 @settings(max_examples=60, deadline=None)
 @given(structured_circuits())
 def test_random_circuits_agree_with_aer_including_global_phase(circuit):
-    try:
-        state = StructuredSimulator().run(circuit)
-    except UnsupportedGateError:
-        assume(False)  # an H the structure cannot take: refused, and refusals are tested elsewhere
-        return
+    state = StructuredSimulator().run(circuit)  # an H on an entangled qubit makes it a new index bit: nothing is refused
     np.testing.assert_allclose(state.statevector(), aer_statevector(circuit), atol=1e-9)
     assert np.isrealobj(state.amplitudes)
 
@@ -74,12 +70,8 @@ def test_word_tiling_agrees_with_aer(circuit, tile_words):
     """2^8..2^12 indices in tiles of 1-3 words: every tile boundary and the per-tile buffer are exercised."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(structured, "_TILE_WORDS", tile_words)
-        try:
-            state = StructuredSimulator().run(circuit)
-        except UnsupportedGateError:
-            assume(False)
-            return
-    assert state.num_index_bits >= 8
+        state = StructuredSimulator().run(circuit)
+    assert state.rows.shape[1] >= 2  # several words (an H.MCX.H may become a Z): tile boundaries are crossed
     np.testing.assert_allclose(state.statevector(), aer_statevector(circuit), atol=1e-9)
 
 

@@ -11,7 +11,9 @@ of kind ``UNITARY`` or ``DIAGONAL``; :func:`apply_general_op` runs it here:
 - otherwise (a constant qubit, or one entangled with others) the qubit
   becomes a new index bit, as H on a constant qubit does: every row is
   duplicated and a'_(i,v) = U[v][q(i)] a_i where the conditions hold,
-  [v = q(i)] a_i where they do not.
+  [v = q(i)] a_i where they do not. A state that would get more index bits
+  than qubits is first rewritten densely (qubit q = index bit q), so the
+  index never exceeds the qubit count.
 
 Amplitudes stay float64 while every op is real (ry, h, real controlled
 rotations); the first complex factor turns them into complex128, and the
@@ -24,7 +26,7 @@ import numpy as np
 from numba import njit
 
 from qbnn.engines.bitrow_kernels import _flips_with_bit, _independent_of_bit, _reindex_to_bit, _release_bit
-from qbnn.engines.bitrows import ALL_ONES
+from qbnn.engines.bitrows import ALL_ONES, index_outcomes
 from qbnn.engines.lowering import DIAGONAL, H, UNITARY, Op
 from qbnn.errors import ResourceLimitError
 from qbnn.memory import format_bytes
@@ -148,6 +150,10 @@ def apply_general_op(state, op: Op, limit: int) -> None:
         if b >= 0:  # the relabelling moved amplitudes only, and no condition row depends on b
             _butterfly_where(amp, b, p, condition_words(state.rows, cq, cp, num_words, valid), u00, u01, u10, u11)
             return
+    if p + 1 > state.num_qubits:  # more index settings than basis states: fall back to the dense form
+        _compact(state)
+        apply_general_op(state, op, limit)
+        return
     need = general_memory_bytes(state.num_qubits, p + 1, amp.dtype == np.complex128)
     if need > limit:
         raise ResourceLimitError(
@@ -161,6 +167,23 @@ def apply_general_op(state, op: Op, limit: int) -> None:
     state.rows = _duplicated_rows(state.rows, p, q)
     state.amplitudes = out
     state.num_index_bits = p + 1
+
+
+def _compact(state) -> None:
+    """Re-describe the state with exactly n index bits, qubit q = index bit q (amplitudes = the state vector)."""
+    n = state.num_qubits
+    outcome = index_outcomes(state.rows, range(n), state.num_index_bits)
+    vector = np.zeros(1 << n, dtype=state.amplitudes.dtype)
+    np.add.at(vector, outcome, state.amplitudes)
+    words = max(1, (1 << n) // 64)
+    rows = np.zeros((n, words), dtype=np.uint64)
+    index = np.arange(1 << n, dtype=np.int64)
+    for q in range(n):
+        bits = ((index >> q) & 1).astype(np.uint8)
+        padded = np.zeros(words * 64, dtype=np.uint8)
+        padded[: bits.size] = bits
+        rows[q] = np.packbits(padded, bitorder="little").view(np.uint64)
+    state.rows, state.amplitudes, state.num_index_bits = rows, vector, n
 
 
 def _duplicated_rows(rows: np.ndarray, p: int, qubit: int) -> np.ndarray:

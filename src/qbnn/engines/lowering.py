@@ -234,15 +234,22 @@ def controlled_ops(ops: Sequence[Op], controls: Sequence[int], polarities: Seque
 def _add_controls(block: _Block, n: int, polarities: Sequence[int], name: str) -> _Block:
     """``block`` (moved up by n qubits) controlled on qubits 0..n-1; each definition instruction on its own."""
     controls = tuple(range(n))
-    moved = [replace(op, target=op.target + n if op.target >= 0 else -1, controls=tuple(c + n for c in op.controls)) for op in block.ops]
-    if _conjugation_depth(moved) or len(block.segments) < 2:
-        ops = controlled_ops(moved, controls, polarities, name)
-    else:
+    width = 1 + max((max((op.target, *op.controls)) for op in block.ops), default=0)
+    shifted = list(range(n, n + width))
+    moved = [_remap(op, shifted) for op in block.ops]
+    ops = controlled_ops(moved, controls, polarities, name)
+    if len(block.segments) >= 2:  # or instruction by instruction, if that leaves fewer gates controlled
         bounds = [*block.segments, len(moved)]
-        ops = []
+        split: list[Op] = []
         for start, stop in zip(bounds, bounds[1:]):
-            ops += controlled_ops(moved[start:stop], controls, polarities, name)
+            split += controlled_ops(moved[start:stop], controls, polarities, name)
+        if _num_conditioned(split, n) < _num_conditioned(ops, n):
+            ops = split
     return _Block(ops + _phase_ops(block.phase, controls, tuple(polarities), name), 0.0)
+
+
+def _num_conditioned(ops: Sequence[Op], n: int) -> int:
+    return sum(1 for op in ops if any(c < n for c in op.controls))
 
 
 def _power(block: _Block, power: float, name: str) -> _Block:
@@ -480,8 +487,12 @@ class _Lowerer:
         return _Block(ops, phase, segments)
 
 
-def _remap(op: Op, qubits: Sequence[int]) -> Op:
-    return replace(op, target=qubits[op.target] if op.target >= 0 else -1, controls=tuple(qubits[c] for c in op.controls))
+def _remap(op: Op, qubits: Sequence[int], position: int = -1, name: str = "") -> Op:
+    """``op`` on ``qubits`` (local qubit j -> qubits[j]); a direct constructor call (dataclasses.replace is slow)."""
+    return Op(
+        op.kind, qubits[op.target] if op.target >= 0 else -1, tuple(qubits[c] for c in op.controls), op.polarities,
+        position if position >= 0 else op.position, name or op.name, op.matrix,
+    )
 
 
 def lower_operation(op: Instruction) -> tuple[list[Op], float]:
@@ -551,7 +562,7 @@ def lower_circuit(circuit: QuantumCircuit) -> LoweredCircuit:
         except _Refusal as inner:
             raise refusal(inner.name, position, qubits, inner.why, inner.path) from None
         out.global_phase += block.phase
-        out.ops += [replace(_remap(o, qubits), position=position, name=name) for o in block.ops]
+        out.ops += [_remap(o, qubits, position, name) for o in block.ops]
     out.ops = _lower_hxh(out.ops)
     return out
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from qbnn.engines.bitrow_kernels import DONE, LOW_MASKS, NEEDS_EXTENSION, run_ops_tiled
 from qbnn.engines.bitrows import ALL_ONES, extend_index, row_bits
-from qbnn.engines.gate_table import H, PERM, PHASE
+from qbnn.engines.lowering import H, PERM, PHASE
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import QbnnError, ResourceLimitError
 from qbnn.memory import format_bytes

@@ -16,7 +16,7 @@ import numpy as np
 from qiskit import QuantumCircuit, transpile
 from qiskit.circuit.library import DiagonalGate, MCXGate, XGate
 
-from qbnn.engines.gate_table import H, PERM, PHASE, SWAP
+from qbnn.engines.lowering import H, PERM, PHASE, SWAP
 from qbnn.engines.noise import PauliNoise
 from qbnn.engines.structured import StructuredProgram
 
