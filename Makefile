@@ -7,7 +7,8 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: run test bench docs install clean
+.PHONY: run test golden bench docs install clean
+GOLDEN_TESTS := tests/cli/test_golden.py tests/cli/test_resources.py tests/test_report.py tests/cli/test_demo.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +36,12 @@ run: $(STAMP)
 	$(BIN)/qbnn reproduce --out results/
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	@start=$$(date +%s); $(BIN)/python -m pytest -n 2 -q; status=$$?; \
+	echo "make test: the suite took $$(( $$(date +%s) - start )) s (2 workers)"; exit $$status
+
+# After a deliberate change to a command's output: rewrite tests/golden/ and review the diff.
+golden: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q $(GOLDEN_TESTS) --regen-golden
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -111,7 +111,7 @@ def _warm_up() -> None:
 
 
 def landscape_case(client, p: int) -> dict:
-    from qbnn.distributed import distributed_landscape_summary
+    from qbnn.landscape_summary import distributed_landscape_summary
 
     problem = random_problem(p)
     start = time.perf_counter()
@@ -164,7 +164,7 @@ def reference_case(p: int) -> dict:
 
 
 def run_on_cluster(kind: str, p: int, workers: int) -> dict:
-    from qbnn.distributed import dask_client
+    from qbnn.engines.cluster import dask_client
 
     with dask_client(workers=workers) as client:
         client.run(_warm_up)

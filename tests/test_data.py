@@ -128,3 +128,27 @@ def test_multibit_csv_loads_levels(tmp_path):
     path.write_text("a,b,y\n7,-1,1\n-5,3,0\n")
     data = load_csv(path, input_bits=3)
     assert data.X.tolist() == [[7, -1], [-5, 3]] and data.y.tolist() == [1, -1] and data.input_bits == 3
+
+
+def test_csv_line_numbers_count_blank_lines(tmp_path):
+    """Line 6 of the file, after two blank lines, used to be reported as line 4."""
+    path = tmp_path / "gaps.csv"
+    path.write_text("a,b,y\n1,1,1\n\n0,1,0\n\n1,2,1\n")
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    assert str(info.value) == f"{path}: line 6, column 'b' has '2'; use only -1/+1 or 0/1"
+    assert path.read_text().splitlines()[5] == "1,2,1"  # the line named is the line that is wrong
+    path.write_text("a,b,y\n\n1,1,1\n\n0,1\n")
+    with pytest.raises(DataError, match="line 5 has 2 values but the header has 3 columns"):
+        load_csv(path)
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_semicolon_and_tab_separated_files_are_named_as_such(tmp_path, separator, name):
+    path = tmp_path / "data.csv"
+    path.write_text(separator.join(["a", "b", "y"]) + "\n" + separator.join(["1", "0", "1"]) + "\n")
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    assert str(info.value).startswith(
+        f"{path}: the columns are separated by {name}, but qbnn reads comma-separated files; save it with commas"
+    )

@@ -50,8 +50,9 @@ def test_summary_fields():
 
 
 def test_feature_count_must_match_first_layer():
-    with pytest.raises(ArchitectureError, match="3 feature columns but --layers starts with 4"):
+    with pytest.raises(ArchitectureError, match="3 feature columns but layers='4,1' starts with 4") as info:
         compute_landscape(Network((4, 1)), paper_problem(1))
+    assert "3 feature columns but --layers 4,1 starts with 4" in info.value.render({})
 
 
 def test_memory_is_checked_before_allocating():

@@ -199,9 +199,20 @@ def load_csv(path: str | Path, input_bits: int = 1) -> Dataset:
         raise DataError(f"{label}: not a text file; give a UTF-8 CSV file") from None
     except OSError as exc:
         raise DataError(f"{label}: cannot be read ({exc.strerror}); check the path and permissions") from None
-    rows = [row for row in csv.reader(text.splitlines()) if any(cell.strip() for cell in row)]
-    if not rows:
+    lines = text.splitlines()
+    numbered = [  # (line number in the file, counting blank lines, cells)
+        (number, row) for number, row in enumerate(csv.reader(lines), start=1) if any(cell.strip() for cell in row)
+    ]
+    if not numbered:
         raise DataError(f"{label}: file is empty; give a header row, feature columns and a label column 'y'")
+    first = lines[numbered[0][0] - 1]
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in first and "," not in first:
+            raise DataError(
+                f"{label}: the columns are separated by {name}, but qbnn reads comma-separated files; "
+                "save it with commas (e.g. pandas: df.to_csv(path, index=False))"
+            )
+    rows = [row for _, row in numbered]
     header = [cell.strip() for cell in rows[0]]
     if any(not name for name in header):
         raise DataError(f"{label}: header has an empty column name; name every column")
@@ -216,16 +227,43 @@ def load_csv(path: str | Path, input_bits: int = 1) -> Dataset:
         raise DataError(f"{label}: column 'y' must be the last column; move the label to the end")
     if len(header) < 2:
         raise DataError(f"{label}: no feature columns; put feature columns before 'y'")
-    body = rows[1:]
+    body = numbered[1:]
     if not body:
         raise DataError(f"{label}: header only, no data rows; add at least one point")
-    values = np.empty((len(body), len(header)), dtype=np.float64)
-    for line, row in enumerate(body, start=2):
+    for line, row in body:
         if len(row) != len(header):
             raise DataError(
                 f"{label}: line {line} has {len(row)} values but the header has {len(header)} columns; "
                 "give one value per column"
             )
+    values = _parse_cells_fast(body, bits)
+    if values is None:  # some cell is wrong: find the first one, cell by cell, and name it
+        values = _parse_cells(label, header, body, bits)
+    X = _to_pm1(values[:, :-1], f"{label}: features") if bits == 1 else _to_levels(values[:, :-1], bits, label)
+    y = _to_pm1(values[:, -1], f"{label}: labels")
+    return Dataset(X, y, name=path.name, feature_names=tuple(header[:-1]), input_bits=bits)
+
+
+def _parse_cells_fast(body: list[tuple[int, list[str]]], input_bits: int) -> np.ndarray | None:
+    """All cells as numbers at once (vectorised), or None when any cell is not a valid value."""
+    try:
+        values = np.char.strip(np.array([row for _, row in body], dtype=str)).astype(np.float64)
+    except ValueError:
+        return None
+    features, labels = values[:, :-1], values[:, -1]
+    if not np.isin(labels, (-1.0, 0.0, 1.0)).all():
+        return None
+    if input_bits == 1:
+        return values if np.isin(features, (-1.0, 0.0, 1.0)).all() else None
+    top = (1 << input_bits) - 1
+    good = np.isfinite(features) & (np.abs(features) <= top) & (np.mod(features, 2) == 1)
+    return values if good.all() else None
+
+
+def _parse_cells(label: str, header: list[str], body: list[tuple[int, list[str]]], bits: int) -> np.ndarray:
+    """Cell by cell, raising a one-line error naming the file's line and the column of the first bad cell."""
+    values = np.empty((len(body), len(header)), dtype=np.float64)
+    for position, (line, row) in enumerate(body):
         for col, cell in enumerate(row):
             cell = cell.strip()
             try:
@@ -242,10 +280,8 @@ def load_csv(path: str | Path, input_bits: int = 1) -> Dataset:
                 raise DataError(
                     f"{label}: line {line}, column '{header[col]}' has {cell!r}; use only -1/+1 or 0/1"
                 )
-            values[line - 2, col] = number
-    X = _to_pm1(values[:, :-1], f"{label}: features") if bits == 1 else _to_levels(values[:, :-1], bits, label)
-    y = _to_pm1(values[:, -1], f"{label}: labels")
-    return Dataset(X, y, name=path.name, feature_names=tuple(header[:-1]), input_bits=bits)
+            values[position, col] = number
+    return values
 
 
 def _check_level_cell(number: float | None, input_bits: int, where: str) -> None:

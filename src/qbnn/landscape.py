@@ -35,8 +35,9 @@ def check_compatible(network: Network, data: Dataset) -> None:
     """Refuse a dataset whose feature count does not match the first layer."""
     if data.num_features != network.num_inputs:
         raise ArchitectureError(
-            f"{data.name} has {data.num_features} feature columns but --layers starts with "
-            f"{network.num_inputs}; make the first layer size {data.num_features}"
+            f"{data.name} has {data.num_features} feature columns but {{layers}} starts with "
+            f"{network.num_inputs}; make the first layer size {data.num_features}",
+            layers=",".join(map(str, network.layers)),
         )
     check_meta(network.meta, data.input_bits)
 
@@ -147,7 +148,11 @@ def compute_landscape(
         raise ResourceLimitError(
             f"the landscape of {network.describe()} has 2^{superposed} configurations and needs "
             f"{format_bytes(need)} but only {format_bytes(limit)} is available; use fewer parameters "
-            "(smaller --layers, no --meta, fewer --free indices) or split it over Dask workers (--workers)"
+            "(smaller {layers}, no {meta}, fewer {free} indices) or split it over Dask workers ({workers})",
+            layers=...,
+            meta=...,
+            free=...,
+            workers=...,
         )
     total = 1 << superposed
     correct = np.empty(total, dtype=_count_dtype(data.num_points))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["available_memory_bytes", "format_bytes"]
+__all__ = ["available_memory_bytes", "machine_memory_bytes", "format_bytes"]
 
 #: Share of the currently available memory one request may use.
 USABLE_FRACTION = 0.8
@@ -29,6 +29,21 @@ def available_memory_bytes() -> int:
                     return int(int(line.split()[1]) * 1024 * USABLE_FRACTION)
     except OSError:
         pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * USABLE_FRACTION)
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30
+
+
+def machine_memory_bytes() -> int:
+    """Bytes one request may use, decided from the machine: 80% of its physical memory.
+
+    Unlike :func:`available_memory_bytes` it does not move with the momentary load, so the same
+    request gets the same answer every time. ``QBNN_MAX_MEMORY`` overrides it too.
+    """
+    override = os.environ.get("QBNN_MAX_MEMORY")
+    if override:
+        return parse_bytes(override)
     try:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * USABLE_FRACTION)
     except (ValueError, OSError, AttributeError):

@@ -43,7 +43,7 @@ class InputBitsCost:
 
 def cx_count(circuit: QuantumCircuit) -> int:
     """CX of ``circuit`` after transpiling each (multi-)controlled X to CX + U (cached per gate kind)."""
-    from qbnn.resources import cx_of_gate
+    from qbnn.compile.cx_cost import cx_of_gate
 
     total = 0
     for instruction in circuit.data:

@@ -49,7 +49,7 @@ def parse_layers(text: str | Sequence[int]) -> tuple[int, ...]:
             sizes = tuple(int(part) for part in parts)
         except ValueError:
             raise ArchitectureError(
-                f"--layers {text!r} is not a comma-separated list of integers; write e.g. 3,2,1"
+                "{layers} is not a comma-separated list of integers; write e.g. 3,2,1", layers=text
             ) from None
     else:
         sizes = tuple(int(s) for s in text)
@@ -75,14 +75,13 @@ class Network:
         object.__setattr__(self, "layers", layers)
         text = ",".join(str(n) for n in layers)
         if len(layers) < 2:
-            raise ArchitectureError(
-                f"--layers {text} needs at least an input and an output layer; write e.g. 3,2,1"
-            )
+            raise ArchitectureError("{layers} needs at least an input and an output layer; write e.g. 3,2,1", layers=text)
         if any(n < 1 for n in layers):
-            raise ArchitectureError(f"--layers {text} has a layer with no neurons; every size must be >= 1")
+            raise ArchitectureError("{layers} has a layer with no neurons; every size must be >= 1", layers=text)
         if layers[-1] != 1:
             raise ArchitectureError(
-                f"--layers {text} must end in a single output neuron (1); write e.g. {','.join(map(str, layers[:-1]))},1"
+                f"{{layers}} must end in a single output neuron (1); write e.g. {','.join(map(str, layers[:-1]))},1",
+                layers=text,
             )
 
     @property
@@ -212,6 +211,17 @@ class Network:
 
     # --- classical forward pass -----------------------------------------------------
 
+    def _points(self, X) -> np.ndarray:
+        """``X`` as an array of points x n0, or a one-line error if its width is not the first layer's."""
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.num_inputs:
+            raise ArchitectureError(
+                f"data has {X.shape[-1] if X.ndim else 0} features but {{layers}} starts with {self.num_inputs}; "
+                "make the first layer size equal the number of feature columns",
+                layers=",".join(map(str, self.layers)),
+            )
+        return X
+
     def forward(
         self,
         X: np.ndarray,
@@ -219,12 +229,7 @@ class Network:
         connections: np.ndarray | None = None,
     ) -> np.ndarray:
         """Outputs in {-1,+1} of the network on points ``X`` (points x n0) for one configuration."""
-        X = np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.num_inputs:
-            raise ArchitectureError(
-                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
-                f"make the first layer size equal the number of feature columns"
-            )
+        X = self._points(X)
         weights = np.asarray(weights)
         activity = X.astype(np.int64)
         multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer sums them
@@ -306,12 +311,7 @@ class Network:
         XNOR products against the firing threshold, for all configurations at once.
         """
         indices = np.asarray(indices, dtype=np.int64)
-        X = np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.num_inputs:
-            raise ArchitectureError(
-                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
-                f"make the first layer size equal the number of feature columns"
-            )
+        X = self._points(X)
         bits = [((indices >> j) & 1).astype(bool) for j in range(self.num_parameters)]
         counts = np.zeros(indices.shape, dtype=np.int32)
         multibit = not is_binary(X)  # features beyond ±1 (qbnn.multibit): the first layer sums them

@@ -39,11 +39,16 @@ PLUS, MINUS, ABSENT = "#1b7837", "#b2182b", "#bbbbbb"
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = 120) -> Path:
-    """Write ``fig`` as PNG and close it."""
+    """Write ``fig`` as PNG (atomically) and close it."""
+    from qbnn.outputs import atomic_path
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    try:
+        with atomic_path(path) as temporary:  # an interrupted run leaves no half-written PNG
+            fig.savefig(temporary, dpi=dpi, bbox_inches="tight", format="png")
+    finally:
+        plt.close(fig)
     return path
 
 

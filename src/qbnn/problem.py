@@ -23,21 +23,23 @@ from qbnn.errors import ArchitectureError, DataError
 from qbnn.landscape import Landscape, check_compatible, compute_landscape
 from qbnn.network import MAX_SUPERPOSED, Network
 
-__all__ = ["TrainingProblem", "resolve_target"]
+__all__ = ["TrainingProblem", "MinibatchSaving", "resolve_target"]
 
 
 def resolve_target(points: int, min_correct: int | None = None, min_accuracy: float | None = None) -> int:
-    """The number of correct points a configuration needs: --min-correct C or --min-accuracy A (default all)."""
+    """The number of correct points a configuration needs: ``min_correct`` or ``min_accuracy`` (default all)."""
     if min_correct is not None and min_accuracy is not None:
-        raise DataError("give either --min-correct or --min-accuracy, not both")
+        raise DataError("give either {min_correct} or {min_accuracy}, not both", min_correct=..., min_accuracy=...)
     if min_accuracy is not None:
         if not 0.0 <= float(min_accuracy) <= 1.0:
-            raise DataError(f"--min-accuracy {min_accuracy} is outside 0..1; give a fraction such as 0.75")
+            raise DataError("{min_accuracy} is outside 0..1; give a fraction such as 0.75", min_accuracy=min_accuracy)
         return int(np.ceil(float(min_accuracy) * points - 1e-9))
     if min_correct is None:
         return points
     if not 0 <= int(min_correct) <= points:
-        raise DataError(f"--min-correct {min_correct} is outside 0..{points} (the number of training points)")
+        raise DataError(
+            f"{{min_correct}} is outside 0..{points} (the number of training points)", min_correct=min_correct
+        )
     return int(min_correct)
 
 
@@ -84,7 +86,8 @@ class TrainingProblem:
         for e in excluded:
             if not 0 <= e < self.num_configurations:
                 raise DataError(
-                    f"--exclude {e} is not a configuration index; use 0..{self.num_configurations - 1}"
+                    f"{{exclude}} is not a configuration index; use 0..{self.num_configurations - 1}",
+                    exclude=e,
                 )
         object.__setattr__(self, "exclude", excluded)
         if self.batch_size is not None:
@@ -95,8 +98,12 @@ class TrainingProblem:
                 raise DataError("{batch_size} and {free} cannot be combined yet; drop one of them", batch_size=..., free=...)
             if not self.uses_paper_oracle:
                 raise DataError(
-                    "--batch-size works with the paper's 100% oracle only (each batch marks configurations that fit "
-                    "all its points); drop --min-correct/--min-accuracy/--exclude or --batch-size"
+                    "{batch_size} works with the paper's 100% oracle only (each batch marks configurations that fit "
+                    "all its points); drop {min_correct}/{min_accuracy}/{exclude} or {batch_size}",
+                    batch_size=...,
+                    min_correct=...,
+                    min_accuracy=...,
+                    exclude=...,
                 )
 
     condition: Condition | None = field(default=None, init=False, repr=False)
@@ -252,3 +259,45 @@ class TrainingProblem:
     @property
     def num_qubits(self) -> int:
         return self.state_preparation.num_qubits
+
+    def full_batch(self) -> TrainingProblem:
+        """The same search with one oracle over all points (what minibatch oracles are compared with)."""
+        if self.batch_size is None:
+            return self
+        return TrainingProblem(
+            self.network, self.data, min_correct=self.min_correct, activation=self.activation, exclude=self.exclude
+        )
+
+    def minibatch_saving(self) -> MinibatchSaving | None:
+        """The qubits the minibatch oracles save against the full-batch circuit (paper section 6), or None."""
+        if self.batch_size is None:
+            return None
+        return MinibatchSaving(int(self.batch_size), len(self.iterates), self.num_qubits, self.full_batch().num_qubits)
+
+
+@dataclass(frozen=True)
+class MinibatchSaving:
+    """Minibatch oracles (paper section 6): B points per Grover iteration need fewer accuracy qubits.
+
+    >>> saving = TrainingProblem.paper(1, batch_size=2).minibatch_saving()
+    >>> saving.batches, saving.qubits_saved
+    (4, 6)
+    """
+
+    batch_size: int
+    batches: int
+    qubits: int
+    full_batch_qubits: int
+
+    @property
+    def qubits_saved(self) -> int:
+        return self.full_batch_qubits - self.qubits
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "batch_size": self.batch_size,
+            "batches": self.batches,
+            "qubits": self.qubits,
+            "full_batch_qubits": self.full_batch_qubits,
+            "qubits_saved": self.qubits_saved,
+        }

@@ -18,6 +18,7 @@ import numpy as np
 
 from qbnn.experiments.paper import PaperCases, ReproduceSettings, figure3, figure4, figure5, figure6, landscapes
 from qbnn.network import Network
+from qbnn.outputs import check_output_folder, record_outputs, write_text_atomic
 
 __all__ = ["reproduce", "Reproduction", "paper_vs_ours", "paper_numbers_reproduced", "claims", "FIGURES", "CLAIM_FIGURES"]
 
@@ -277,10 +278,16 @@ def reproduce(
     out_dir: str | Path,
     settings: ReproduceSettings | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    force: bool = False,
 ) -> Reproduction:
-    """Run figures 3-6 and the paper-vs-ours table; write PNGs, results.json and report.md into ``out_dir``."""
+    """Run figures 3-6 and the paper-vs-ours table; write PNGs, results.json and report.md into ``out_dir``.
+
+    ``out_dir`` must be new, empty, or hold only files an earlier run wrote there, unchanged
+    (:func:`qbnn.outputs.check_output_folder`); ``force=True`` overwrites anyway. Each file is written atomically.
+    """
     settings = settings or ReproduceSettings()
-    out = Path(out_dir)
+    out = check_output_folder(out_dir, parameter="out", force=force)
     out.mkdir(parents=True, exist_ok=True)
     cases = PaperCases(settings.engine)
     say = progress or (lambda message: None)
@@ -306,10 +313,12 @@ def reproduce(
 
     files = [*_write_figures(out, results, cases), save_figure(crossover_figure(crossover), out / FIGURES[-1])]
     results_path = out / "results.json"
-    results_path.write_text(json.dumps(results, indent=1, sort_keys=False) + "\n")
+    write_text_atomic(results_path, json.dumps(results, indent=1, sort_keys=False) + "\n")
     report_path = out / "report.md"
-    report_path.write_text(_report_markdown(results, rows) + "\n".join(["", *report_markdown(results["crossover"])]))
-    return Reproduction(out, results, (*files, results_path, report_path))
+    write_text_atomic(report_path, _report_markdown(results, rows) + "\n".join(["", *report_markdown(results["crossover"])]))
+    written = (*files, results_path, report_path)
+    record_outputs(out, written)
+    return Reproduction(out, results, written)
 
 
 # --- the paper's unnumbered claims (issue 20) ---------------------------------------------

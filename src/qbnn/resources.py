@@ -16,13 +16,11 @@ from math import comb
 from qiskit import QuantumCircuit, transpile
 from qiskit.circuit import ControlledGate
 
+from qbnn.compile.cx_cost import TRANSPILE_BASIS, cx_of_gate
 from qbnn.network import firing_threshold
 from qbnn.problem import TrainingProblem
 
 __all__ = ["ActivationCost", "activation_cost", "CircuitResources", "count_resources", "problem_resources", "gate_profile", "closed_form_profile", "cx_of_gate"]
-
-TRANSPILE_BASIS = ("cx", "u")
-
 
 @dataclass(frozen=True)
 class CircuitResources:
@@ -142,22 +140,6 @@ class ActivationCost:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-@lru_cache(maxsize=None)
-def cx_of_gate(name: str, num_ctrl: int, ctrl_state: int) -> int:
-    """CX count of one (multi-)controlled gate after transpiling to CX + U (cached per kind)."""
-    from qiskit.circuit.library import MCXGate, XGate
-
-    if num_ctrl == 0:
-        return 0
-    gate = MCXGate(num_ctrl, ctrl_state=ctrl_state) if name == "x" else None
-    if gate is None:
-        raise ValueError(f"unexpected gate {name} in an activation circuit")
-    circuit = QuantumCircuit(num_ctrl + 1)
-    circuit.append(gate if num_ctrl > 0 else XGate(), range(num_ctrl + 1))
-    low = transpile(circuit, basis_gates=list(TRANSPILE_BASIS), optimization_level=0)
-    return int(low.count_ops().get("cx", 0))
 
 
 def activation_cost(activation: str, num_inputs: int) -> ActivationCost:

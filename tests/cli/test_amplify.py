@@ -43,11 +43,12 @@ def test_amplify_threshold_follows_sin2(capsys):
     assert out["success_probability"] == pytest.approx(out["theory"], abs=1e-12)
 
 
-def test_amplify_on_two_local_dask_workers_equals_one_process(capsys):
+def test_amplify_on_two_dask_workers_equals_one_process(capsys, dask_cluster):
+    """--scheduler ADDR on the session's cluster of 2 workers (starting a local one: tests/test_landscape_summary.py)."""
     args = ["amplify", "--problem", "1", "--meta", "--k", "0-4", "--json"]
     assert main(args) == 0
     single = json.loads(capsys.readouterr().out)
-    assert main([*args, "--workers", "2"]) == 0
+    assert main([*args, "--scheduler", dask_cluster.scheduler.address]) == 0
     ours = json.loads(capsys.readouterr().out)
     assert (ours["engine"], ours["workers"], single["engine"]) == ("structured-dask", 2, "structured")
     assert ours["success_probability"] == pytest.approx(single["success_probability"], abs=1e-12)

@@ -12,9 +12,10 @@ from qbnn.experiments.demo import DemoSettings, method_names, run_demo
 SMALL = ["demo", "--max-samples", "60", "--folds", "2", "--features", "3", "--min-accuracy", "0.8", "--json"]
 
 
-def test_demo_runs_end_to_end_and_reports_every_method(capsys):
+def test_demo_runs_end_to_end_and_reports_every_method(capsys, golden):
     assert main(SMALL) == 0
     out = json.loads(capsys.readouterr().out)
+    golden("demo_small.json", out)  # the whole --json contract of qbnn demo
     settings = DemoSettings(features=3, folds=2, max_samples=60, min_accuracy=0.8)
     names = method_names(settings)
     methods = {m["method"]: m for m in out["methods"]}
@@ -37,10 +38,10 @@ def test_demo_runs_end_to_end_and_reports_every_method(capsys):
 
 def test_demo_is_deterministic(capsys):
     args = ["demo", "--max-samples", "40", "--folds", "2", "--features", "2", "--json"]
-    main(args)
+    assert main(args) == 0
     first = capsys.readouterr().out
-    main(args)
-    assert capsys.readouterr().out == first
+    assert main(args) == 0
+    assert capsys.readouterr().out == first and json.loads(first)["samples"] == 40
 
 
 def test_markdown_table_has_one_row_per_method():
@@ -76,13 +77,13 @@ def test_example_script_runs_on_a_subsample(capsys):
 
     example = Path(__file__).resolve().parents[2] / "examples" / "breast_cancer.py"
     main_of_example = runpy.run_path(str(example), run_name="qbnn_example")["main"]
-    out = main_of_example(max_samples=60, folds=2)
+    out = main_of_example(max_samples=24, folds=2)  # the script's own pipeline on a small subsample
     clf = out["classifier"]
-    assert out["samples"] == 60 and out["train"].shape == (2,)
+    assert out["samples"] == 24 and out["train"].shape == (2,)
     assert clf.weights_.shape == (10,) and clf.oracle_calls_ >= 1
-    assert 0 < clf.train_correct_ <= 60
+    assert 0 < clf.train_correct_ <= 24
     printed = capsys.readouterr().out
-    assert "held-out accuracy" in printed and f"training accuracy {clf.train_correct_}/60" in printed
+    assert "held-out accuracy" in printed and f"training accuracy {clf.train_correct_}/24" in printed
 
 
 def test_real_data_study_tiny(capsys, tmp_path):

@@ -36,9 +36,15 @@ def test_landscape_on_csv(capsys, tmp_path):
     path = tmp_path / "and.csv"
     path.write_text("a,b,y\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n")
     out = run_json(capsys, "landscape", "--data", str(path), "--layers", "2,1")
-    assert out["parameters"] == 2 and out["points"] == 4
-    # w = (+1,+1): fires iff at least one input is +1 -> OR, not AND; check against brute force
-    assert sum(out["histogram"].values()) == 4
+    assert out["parameters"] == 2 and out["points"] == 4 and out["configurations"] == 4
+    # brute force: one sign neuron of 2 inputs fires iff at least 1 of x_i * w_i is +1 (sign(0) = +1)
+    points = [((-1, -1), -1), ((-1, 1), -1), ((1, -1), -1), ((1, 1), 1)]
+    histogram: dict[str, int] = {}
+    for w in ((-1, -1), (1, -1), (-1, 1), (1, 1)):  # configuration index order: bit j = weight j
+        correct = sum((1 if sum(x * v > 0 for x, v in zip(xs, w)) >= 1 else -1) == y for xs, y in points)
+        histogram[str(correct)] = histogram.get(str(correct), 0) + 1
+    assert out["histogram"] == dict(sorted(histogram.items(), key=lambda kv: int(kv[0])))
+    assert out["solutions"] == histogram.get("4", 0) and out["best_accuracy"] == max(map(int, histogram))
 
 
 @pytest.mark.parametrize(
@@ -92,16 +98,18 @@ def test_circuit_qasm3_roundtrips(tmp_path, capsys):
 def test_circuit_text_and_png(tmp_path, capsys):
     assert main(["circuit", "--format", "text"]) == 0
     assert "w_0" in capsys.readouterr().out
-    png = tmp_path / "u.png"
-    assert main(["circuit", "--problem", "1", "--format", "png", "--out", str(png), "--layers", "3,1"]) == 0
+    png, data = tmp_path / "u.png", tmp_path / "two.csv"
+    data.write_text("a,b,c,y\n1,0,1,1\n0,0,1,0\n")  # two points keep the drawing small (drawing is the slow part)
+    assert main(["circuit", "--data", str(data), "--format", "png", "--out", str(png), "--layers", "3,1"]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["two.csv", "u.png"]  # no temporary left behind
 
 
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        (None, "--format png needs --out FILE.png, got no --out"),
-        ("u.jpg", "--format png needs --out FILE.png, got"),
+        (None, "--format png needs --out FILE.png"),
+        ("u.jpg", "u.jpg must name a .png file"),
         ("missing/u.png", "does not exist; create it first"),
     ],
 )

@@ -14,8 +14,9 @@ def run_json(capsys, *argv: str) -> dict:
     return json.loads(out)
 
 
-def test_resources_json(capsys):
+def test_resources_json(capsys, golden):
     out = run_json(capsys, "resources", "--problem", "1", "--meta")
+    golden("resources_problem1_meta.json", out)
     assert out["qubits"] == 30 and out["parameter_qubits"] == 14
     assert out["gates"]["h"] == 14
     assert set(out["transpiled"]["gates"]) <= {"cx", "u"}
@@ -23,9 +24,10 @@ def test_resources_json(capsys):
     assert out["grover_iterate"]["depth"] > out["depth"]
 
 
-def test_resources_activation_table_cli(capsys):
+def test_resources_activation_table_cli(capsys, golden):
     assert main(["resources", "--activations", "3-6", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["activations"]
+    golden("resources_activations_3-6.json", {"activations": rows})
     assert [r[0]["inputs"] for r in rows] == [3, 4, 5, 6]
     assert all(r[0]["activation"] == "paper" and r[1]["activation"] == "counter" for r in rows)
     assert main(["resources", "--activations", "0-30"]) == 2

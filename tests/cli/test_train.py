@@ -58,6 +58,10 @@ def test_failure_is_reported_with_exit_code_1(capsys, tmp_path):
         (["--exclude", "a,b"], "--exclude a,b is not a comma-separated list"),
         (["--exclude", "999"], "--exclude 999 is not a configuration index; use 0..255"),
         (["--draw", "x.svg"], "--draw x.svg must name a .png file"),
+        (["--draw", "/proc/net.png"], "--draw /proc/net.png: cannot write in /proc"),
+        (["--draw", "/etc/hostname/net.png"], "--draw /etc/hostname/net.png: /etc/hostname is a file, not a folder"),
+        (["--strategy", "fixed", "--k", "0-3"], "--k 0-3 is a range, but one value is expected here, e.g. 3"),
+        (["--seed", "-1"], "Invalid value for '--seed'"),
         (["--min-accuracy", "1.5"], "--min-accuracy 1.5 is outside 0..1"),
     ],
 )

@@ -40,5 +40,6 @@ def test_batches_save_accuracy_qubits():
 
 
 def test_bad_batch_size():
-    with pytest.raises(DataError, match="--batch-size 9 must be between 1 and the 8 training points"):
+    with pytest.raises(DataError, match="^batch_size=9 must be between 1 and the 8 training points") as info:
         split_batches(8, 9)
+    assert info.value.render({}).startswith("--batch-size 9 must be between 1")

@@ -53,8 +53,9 @@ def test_label_minus_one_points_get_an_x_on_their_accuracy_qubit():
 
 
 def test_mismatched_layers_are_refused():
-    with pytest.raises(ArchitectureError, match="3 feature columns but --layers starts with 2"):
+    with pytest.raises(ArchitectureError, match="3 feature columns but layers='2,1' starts with 2") as info:
         compile_qbnn(Network((2, 1)), paper_problem(1))
+    assert "3 feature columns but --layers 2,1 starts with 2" in info.value.render({})
 
 
 @settings(max_examples=25, deadline=None)

@@ -100,7 +100,9 @@ def test_random_thresholds_on_random_data(seed, points, data):
 
 
 def test_errors():
-    with pytest.raises(DataError, match="--min-correct 9 is outside 0..8"):
+    with pytest.raises(DataError, match="^min_correct=9 is outside 0..8") as info:
         TrainingProblem.paper(1, min_correct=9)
-    with pytest.raises(DataError, match="--exclude 256 is not a configuration index; use 0..255"):
+    assert info.value.render({}).startswith("--min-correct 9 is outside 0..8")
+    with pytest.raises(DataError, match="^exclude=256 is not a configuration index; use 0..255") as info:
         TrainingProblem.paper(1, exclude=(256,))
+    assert info.value.render({}).startswith("--exclude 256 is not a configuration index")

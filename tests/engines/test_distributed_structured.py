@@ -7,7 +7,6 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import MCXGate, ZGate
 
-from qbnn.distributed import dask_client
 from qbnn.engines.distributed_structured import DaskStructuredSimulator, default_chunk_bits
 from qbnn.engines.registry import get_engine
 from qbnn.engines.structured import StructuredSimulator
@@ -17,9 +16,8 @@ from qbnn.search import train
 
 
 @pytest.fixture(scope="module")
-def client():
-    with dask_client(workers=2) as c:
-        yield c
+def client(dask_cluster):
+    return dask_cluster
 
 
 def dask_engine(client, problem: TrainingProblem, chunk_bits: int, **options):
@@ -162,8 +160,9 @@ def test_h_that_crosses_chunks_badly_is_refused_with_its_position(client):
     qc.h(range(7))  # index bits 0..6; with 2^6 per chunk, qubit 6 is the high bit
     qc.cx(6, 7)  # qubit 7 now depends on the high bit too
     qc.h(6)
-    with pytest.raises(UnsupportedGateError, match=r"gate 'h' at instruction 8 on qubit 6 cannot run on Dask chunks.*--engine aer"):
+    with pytest.raises(UnsupportedGateError, match=r"gate 'h' at instruction 8 on qubit 6 cannot run on Dask chunks.*use engine aer") as info:
         DaskStructuredSimulator(client, chunk_bits=6).run(qc)
+    assert info.value.render({}).endswith("run without --workers/--scheduler (the one-process structured engine) or use --engine aer")
 
 
 def test_memory_per_worker_is_checked_before_chunks_grow(client):

@@ -53,7 +53,9 @@ def test_minibatch_training_finds_true_solutions_with_fewer_qubits():
 
 
 def test_minibatch_refuses_threshold_targets():
-    with pytest.raises(DataError, match="--batch-size works with the paper's 100% oracle only"):
+    with pytest.raises(DataError, match="^batch_size works with the paper's 100% oracle only") as info:
         TrainingProblem.paper(1, batch_size=2, min_correct=6)
-    with pytest.raises(DataError, match="--batch-size 0 must be between 1 and the 8 training points"):
+    assert info.value.render({}).endswith("drop --min-correct/--min-accuracy/--exclude or --batch-size")
+    with pytest.raises(DataError, match="^batch_size=0 must be between 1 and the 8 training points") as info:
         TrainingProblem.paper(1, batch_size=0)
+    assert info.value.render({}).startswith("--batch-size 0 must be between 1")

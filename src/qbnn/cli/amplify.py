@@ -25,7 +25,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.distributed import engine_session
+from qbnn.engines.cluster import engine_session
 from qbnn.engines.registry import get_engine
 from qbnn.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
@@ -36,7 +36,7 @@ def _num_solutions(session, training: TrainingProblem) -> int:
     """M for the sin^2 law: from the Dask landscape when on Dask (the 2^p counts never reach this process)."""
     if not session.on_dask:
         return training.num_solutions
-    from qbnn.distributed import distributed_landscape_summary
+    from qbnn.landscape_summary import distributed_landscape_summary
 
     summary = distributed_landscape_summary(training.network, training.data, session.client)
     return sum(n for correct, n in summary.histogram.items() if correct >= training.target)
@@ -86,18 +86,11 @@ def amplify_command(
         amplification = get_engine(engine, **options).prepare(training)
         amplification.prefetch(ks)
         probabilities = [amplification.success_probability(kk) for kk in ks]
-        if batch_size is not None:
-            full = TrainingProblem(network, dataset, min_correct=target, activation=activation)
-            full_amp = get_engine(engine, **options).prepare(full)
+        saving = training.minibatch_saving()
+        if saving is not None:
+            full_amp = get_engine(engine, **options).prepare(training.full_batch())
             full_amp.prefetch(ks)
-            extra = {
-                "batch_size": batch_size,
-                "batches": len(training.iterates),
-                "qubits": training.num_qubits,
-                "full_batch_qubits": full.num_qubits,
-                "qubits_saved": full.num_qubits - training.num_qubits,
-                "full_batch_success_probability": [full_amp.success_probability(kk) for kk in ks],
-            }
+            extra = {**saving.to_json(), "full_batch_success_probability": [full_amp.success_probability(kk) for kk in ks]}
         m, total = _num_solutions(session, training), training.num_configurations
     if session.on_dask:
         extra["workers"] = dask_workers

@@ -20,6 +20,7 @@ from qbnn.cli.options import (
     ValuesOption,
 )
 from qbnn.errors import QbnnError
+from qbnn.outputs import atomic_path, check_output_file, write_text_atomic
 from qbnn.problem import TrainingProblem
 
 
@@ -51,21 +52,20 @@ def circuit_command(
 
     Example: qbnn circuit --problem 1 --format qasm3 --out qbnn.qasm
     """
+    if format is CircuitFormat.png and out is None:
+        raise QbnnError("{format} png needs {out} FILE.png", format=..., out=...)
+    if out is not None:  # checked before anything is built
+        check_output_file(out, parameter="out", suffix=".png" if format is CircuitFormat.png else None)
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     training = TrainingProblem(network, dataset, activation=activation, free=free, values=values)
     circuit = training.qbnn.circuit if part is CircuitPart.U else training.grover_iterate
     if format is CircuitFormat.png:
-        if out is None or out.suffix.lower() != ".png":
-            raise QbnnError(f"--format png needs --out FILE.png, got {'no --out' if out is None else out}")
-        if not out.parent.is_dir():
-            raise QbnnError(f"cannot write {out}: directory {out.parent} does not exist; create it first")
         import matplotlib.pyplot as plt
 
         figure = circuit.draw(output="mpl", fold=60)
         try:
-            figure.savefig(out, dpi=80, bbox_inches="tight", format="png")
-        except OSError as exc:
-            raise QbnnError(f"cannot write {out}: {exc.strerror}; check the directory exists and is writable") from None
+            with atomic_path(out) as temporary:
+                figure.savefig(temporary, dpi=80, bbox_inches="tight", format="png")
         finally:
             plt.close(figure)
         typer.echo(f"wrote {out}")
@@ -79,8 +79,5 @@ def circuit_command(
     if out is None:
         typer.echo(text)
     else:
-        try:
-            Path(out).write_text(text + "\n")
-        except OSError as exc:
-            raise QbnnError(f"cannot write {out}: {exc.strerror}; check the directory exists") from None
+        write_text_atomic(out, text + "\n")
         typer.echo(f"wrote {out}")

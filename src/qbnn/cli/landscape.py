@@ -16,8 +16,8 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.distributed import wants_dask
 from qbnn.conditioning import make_condition
+from qbnn.engines.cluster import wants_dask
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import compute_landscape
 from qbnn.network import MAX_SUPERPOSED
@@ -50,7 +50,8 @@ def landscape_command(
             )
         summary = compute_landscape(network, dataset, condition=condition).summary()
     else:
-        from qbnn.distributed import dask_client, distributed_landscape_summary
+        from qbnn.engines.cluster import dask_client
+        from qbnn.landscape_summary import distributed_landscape_summary
         from qbnn.progress import progress_bar
 
         with dask_client(workers, scheduler) as client, progress_bar("landscape chunks", enabled=not json_output) as tick:

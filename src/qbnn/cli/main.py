@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qbnn: interrupted", file=sys.stderr)
         return 130
+    if code == 130:  # typer turns Ctrl-C inside a command into exit code 130, silently
+        print("qbnn: interrupted", file=sys.stderr)
+        return 130
     return code if isinstance(code, int) else 0  # click returns typer.Exit's code in non-standalone mode
 
 

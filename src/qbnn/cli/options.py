@@ -81,7 +81,9 @@ ValuesOption = Annotated[
         "'parameters' object of 'qbnn train --json'; used with --free.",
     ),
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the numpy Generator used for every measurement.")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", min=0, help="Seed (a whole number >= 0) of the numpy Generator used for every measurement.")
+]
 WorkersOption = Annotated[
     Optional[int],
     typer.Option("--workers", help="Split the work (landscape chunks, structured-engine index chunks) over a local Dask cluster of N worker processes."),

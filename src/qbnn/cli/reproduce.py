@@ -11,6 +11,7 @@ import typer
 from qbnn.cli.options import EngineOption, SeedOption, console
 from qbnn.errors import QbnnError
 from qbnn.experiments.paper import ReproduceSettings
+from qbnn.outputs import check_output_folder
 
 
 def reproduce_command(
@@ -19,18 +20,27 @@ def reproduce_command(
     shots: Annotated[int, typer.Option("--shots", help="Measurements per k in figure 4 (the paper used 50).")] = 50,
     seed: SeedOption = 2019,
     engine: EngineOption = "structured",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into --out even if it holds files qbnn did not write there (or changed since); they may be overwritten.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the paper's evidence from the circuits: figures 3-6, results.json, report.md.
 
     Also measures the paper's three claims without numbers (scaling with hardness,
     3-bit parity, landscape independence) in report.md's last section.
 
+    --out must be new, empty, or hold only files an earlier 'qbnn reproduce' wrote there (listed in
+    its .qbnn-outputs.json, unchanged); anything else is refused unless --force. Files are written atomically.
+
     Example: qbnn reproduce --out results/
     """
     if runs < 1 or shots < 1:
-        raise QbnnError("--runs and --shots must be at least 1")
-    if out.exists() and not out.is_dir():
-        raise QbnnError(f"--out {out} is a file; give a directory (it is created if missing)")
+        raise QbnnError("{runs} and {shots} must be at least 1", runs=..., shots=...)
+    check_output_folder(out, parameter="out", force=force)  # before any work
     from qbnn.report import paper_numbers_reproduced, reproduce
 
     settings = ReproduceSettings(runs=runs, shots=shots, seed=seed, engine=engine)
@@ -43,7 +53,7 @@ def reproduce_command(
                 last[0] = message
                 status.update(f"reproducing the paper: {message}")
 
-        result = reproduce(out, settings, progress=progress)
+        result = reproduce(out, settings, progress=progress, force=force)
     agree, stated = paper_numbers_reproduced(result.results["paper_vs_ours"])
     console.print(
         f"wrote {len(result.files)} files to {out}/ in {time.perf_counter() - start:.1f} s; "

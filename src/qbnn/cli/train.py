@@ -25,9 +25,10 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.distributed import engine_session
+from qbnn.engines.cluster import engine_session
 from qbnn.errors import QbnnError
-from qbnn.parsing import parse_index_list
+from qbnn.outputs import check_output_file
+from qbnn.parsing import parse_index_list, parse_single_int
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
 from qbnn.progress import progress_bar
@@ -46,7 +47,7 @@ def train_command(
     strategy: Annotated[
         str, typer.Option("--strategy", help=f"Search strategy: {', '.join(STRATEGY_NAMES)}.")
     ] = "paper",
-    k: Annotated[Optional[int], typer.Option("--k", help="Grover iterations per step (--strategy fixed).")] = None,
+    k: Annotated[Optional[str], typer.Option("--k", help="Grover iterations per step (--strategy fixed): one value, e.g. 3.")] = None,
     min_correct: Annotated[Optional[int], typer.Option("--min-correct", help="Target: at least C correct points.")] = None,
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Target: accuracy >= A.")] = None,
     max_oracle_calls: Annotated[
@@ -88,14 +89,15 @@ def train_command(
         raise QbnnError("{block_size}, {sweeps} and {init} belong to {strategy} block", block_size=..., sweeps=..., init=..., strategy=...)
     if block and (noise is not None or workers is not None or scheduler is not None or k is not None):
         raise QbnnError("{strategy} block runs one small circuit per block on one machine; drop {noise}, {workers}, {scheduler} and {k}", strategy=..., noise=..., workers=..., scheduler=..., k=...)
+    single_k = None if k is None else parse_single_int(k, parameter="k")
+    if draw is not None:  # checked before any work
+        check_output_file(draw, parameter="draw", suffix=".png")
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(
         network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size,
         free=free, values=values,
     )
-    if draw is not None and draw.suffix.lower() != ".png":
-        raise QbnnError(f"--draw {draw} must name a .png file")
     if trajectories is not None:
         raise QbnnError(
             "{trajectories} is for amplify's estimates; train runs one noisy trajectory per measurement "
@@ -112,7 +114,7 @@ def train_command(
     with engine_session(engine, workers, scheduler) as session, progress_bar("oracle calls", enabled=not json_output and not block) as tick:
         result = train(
             training, chosen, engine=session.engine if noisy is None else noisy, seed=seed,
-            max_oracle_calls=max_oracle_calls, k=k, progress=tick,
+            max_oracle_calls=max_oracle_calls, k=single_k, progress=tick,
         )
     structure = None
     if result.weights is not None:
@@ -153,13 +155,12 @@ def train_command(
         else f"steps {result.steps}, oracle calls {result.oracle_calls}; per sweep: "
         + ", ".join(f"{s['correct']}/{result.points} ({s['oracle_calls']} calls)" for s in result.sweeps),
     ]
-    if batch_size is not None:  # what the minibatch oracles saved (paper section 6)
-        full_qubits = TrainingProblem(network, dataset, min_correct=target, activation=activation).num_qubits
-        payload["full_batch_qubits"] = full_qubits
-        payload["qubits_saved"] = full_qubits - training.num_qubits
+    saving = training.minibatch_saving()
+    if saving is not None:  # what the minibatch oracles saved (paper section 6)
+        payload["full_batch_qubits"], payload["qubits_saved"] = saving.full_batch_qubits, saving.qubits_saved
         lines.append(
-            f"minibatches of {batch_size} points: {training.num_qubits} qubits instead of {full_qubits} "
-            f"(saves {full_qubits - training.num_qubits})"
+            f"minibatches of {batch_size} points: {saving.qubits} qubits instead of {saving.full_batch_qubits} "
+            f"(saves {saving.qubits_saved})"
         )
     if structure:
         lines += ["learned network (+ weight +1, - weight -1, . absent connection):", structure]

@@ -159,7 +159,7 @@ def adder_cost(adder: str, value: int, width: int) -> AdderCost:
     """Build one singly controlled addition of ``value`` and count it (CX after transpiling each gate kind)."""
     from qiskit.circuit import ControlledGate
 
-    from qbnn.resources import cx_of_gate
+    from qbnn.compile.cx_cost import cx_of_gate
 
     control = QuantumRegister(1, "ctrl")
     register = QuantumRegister(width, "r")

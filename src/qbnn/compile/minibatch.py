@@ -20,6 +20,7 @@ from qiskit import QuantumCircuit
 
 from qbnn.compile.oracles import multi_controlled_z
 from qbnn.compile.qbnn import QBNNCircuit, compile_qbnn
+from qbnn.compile.size import check_circuit_size
 from qbnn.data import Dataset
 from qbnn.errors import DataError
 from qbnn.network import Network
@@ -30,7 +31,7 @@ __all__ = ["MinibatchCircuits", "compile_minibatch", "split_batches"]
 def split_batches(num_points: int, batch_size: int) -> list[np.ndarray]:
     """Consecutive batches of ``batch_size`` points (the last may be smaller)."""
     if not 1 <= batch_size <= num_points:
-        raise DataError(f"--batch-size {batch_size} must be between 1 and the {num_points} training points")
+        raise DataError(f"{{batch_size}} must be between 1 and the {num_points} training points", batch_size=batch_size)
     return [np.arange(start, min(start + batch_size, num_points)) for start in range(0, num_points, batch_size)]
 
 
@@ -74,6 +75,7 @@ def _embed(body: QBNNCircuit, layout: QBNNCircuit) -> QuantumCircuit:
 def compile_minibatch(network: Network, data: Dataset, batch_size: int, *, activation: str = "paper") -> MinibatchCircuits:
     """Build H-on-parameters and the per-batch iterates Q_b = -D O_b on one shared qubit layout."""
     batches = split_batches(data.num_points, batch_size)
+    check_circuit_size(network, data, activation)  # all batches together hold as many gates as one U
     bodies = [compile_qbnn(network, data.subset(b), activation=activation, superpose=False) for b in batches]
     layout = max(bodies, key=lambda body: body.num_qubits)
     params = layout.parameter_qubits

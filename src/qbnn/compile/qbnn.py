@@ -26,6 +26,7 @@ from qiskit.circuit import Qubit
 
 from qbnn.compile.counter import counter_activation, counter_activation_ancillas
 from qbnn.compile.neurons import paper_activation, paper_activation_ancillas
+from qbnn.compile.size import check_circuit_size
 from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import check_compatible
@@ -68,7 +69,8 @@ class QBNNCircuit:
     activation: str
     condition: Condition | None = None  # fixed parameters folded in (qbnn.compile.folded); None: all free
 
-    def _indices(self, name: str) -> list[int]:
+    def register_qubits(self, name: str) -> list[int]:
+        """The circuit positions of the qubits of register ``name`` (empty if there is none)."""
         for register in self.circuit.qregs:
             if register.name == name:
                 return [self.circuit.find_bit(q).index for q in register]
@@ -77,11 +79,11 @@ class QBNNCircuit:
     @property
     def parameter_qubits(self) -> list[int]:
         """Weight qubits then connection qubits: bit j of a measured integer is (free) parameter j."""
-        return self._indices("w") + self._indices("c")
+        return self.register_qubits("w") + self.register_qubits("c")
 
     @property
     def accuracy_qubits(self) -> list[int]:
-        return self._indices("acc")
+        return self.register_qubits("acc")
 
     @property
     def work_qubits(self) -> list[int]:
@@ -131,6 +133,7 @@ def compile_qbnn(
     check_compatible(network, data)
     if activation not in ACTIVATIONS:
         raise ArchitectureError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    check_circuit_size(network, data, activation)  # before a gate is built
     act = ACTIVATIONS[activation]
     layers = network.layers
     w = QuantumRegister(network.num_weights, "w")

@@ -32,7 +32,9 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
     """
     points = qbnn.data.num_points
     if not 0 <= min_correct <= points:
-        raise DataError(f"--min-correct {min_correct} is outside 0..{points} (the number of training points)")
+        raise DataError(
+            f"{{min_correct}} is outside 0..{points} (the number of training points)", min_correct=min_correct
+        )
     if min_correct == points or any(r.name == COUNT_REGISTER for r in qbnn.circuit.qregs):
         return qbnn
     circuit = qbnn.circuit.copy()  # a new register adds its qubits after every existing one
@@ -41,7 +43,7 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
 
 
 def _count_register(qbnn: QBNNCircuit) -> list[int]:
-    return qbnn._indices(COUNT_REGISTER)
+    return qbnn.register_qubits(COUNT_REGISTER)
 
 
 def _bits_of(index: int, width: int) -> list[int]:
@@ -57,7 +59,7 @@ def marking_oracle(qbnn: QBNNCircuit, *, min_correct: int, exclude: Sequence[int
     configurations = 1 << len(params)
     for e in exclude:
         if not 0 <= int(e) < configurations:
-            raise DataError(f"--exclude {e} is not a configuration index; use 0..{configurations - 1}")
+            raise DataError(f"{{exclude}} is not a configuration index; use 0..{configurations - 1}", exclude=e)
 
     def mark(extra: Sequence[int] = (), extra_values: Sequence[int] | None = None) -> None:
         if min_correct == points:  # all accuracy qubits |1>: no counting needed

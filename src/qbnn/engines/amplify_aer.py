@@ -14,7 +14,7 @@ import numpy as np
 
 from qbnn.engines.protocol import Amplification
 from qbnn.errors import EngineUnavailableError, ResourceLimitError
-from qbnn.memory import available_memory_bytes, format_bytes
+from qbnn.memory import format_bytes, machine_memory_bytes
 
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem
@@ -28,8 +28,9 @@ def load_aer_simulator():
         from qiskit_aer import AerSimulator
     except ImportError:
         raise EngineUnavailableError(
-            "--engine aer needs Qiskit Aer, which is not installed; run: pip install 'qbnn[aer]' "
-            "(or use --engine structured)"
+            "{engine} needs Qiskit Aer, which is not installed; run: pip install 'qbnn[aer]' "
+            "(or use the structured engine)",
+            engine="aer",
         ) from None
     return AerSimulator(method="statevector")
 
@@ -41,11 +42,13 @@ class AerAmplification(Amplification):
         super().__init__(problem)
         n = problem.num_qubits
         need = (1 << n) * 16
-        limit = available_memory_bytes() if max_memory_bytes is None else max_memory_bytes
+        limit = machine_memory_bytes() if max_memory_bytes is None else max_memory_bytes  # not the momentary load
         if need > limit:
             raise ResourceLimitError(
-                f"Aer's state vector for {n} qubits needs {format_bytes(need)} but only {format_bytes(limit)} "
-                "is available; use --engine structured (it needs 2^p amplitudes, p = parameter qubits)"
+                f"Aer's state vector for {n} qubits needs {format_bytes(need)} but at most {format_bytes(limit)} "
+                "may be used on this machine (80% of its memory); use {engine} structured "
+                "(it needs 2^p amplitudes, p = parameter qubits)",
+                engine=...,
             )
         self._simulator = load_aer_simulator()
 

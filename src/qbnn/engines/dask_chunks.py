@@ -24,7 +24,28 @@ from qbnn.engines.bitrows import bits_at, extend_index, index_outcomes
 if TYPE_CHECKING:
     from qbnn.network import Network
 
-__all__ = ["Chunk", "warm_up"]
+#: The tasks the structured-dask driver submits, and the data they pass.
+__all__ = [
+    "Chunk",
+    "warm_up",
+    "Goal",
+    "amplitudes_of",
+    "chunk_distribution",
+    "chunk_draw",
+    "chunk_reflection",
+    "extend_high",
+    "extend_local",
+    "fingerprints_of",
+    "finish_block",
+    "good_entry",
+    "pair_hadamard",
+    "partial_sum",
+    "probes_of",
+    "run_segment",
+    "stops_of",
+    "successes",
+    "totals",
+]
 
 _H_KIND = 3  # lowering.H (not imported here: workers need no Qiskit)
 _GOAL_BATCH = 1 << 20  # configurations classified at once when marking solutions
@@ -77,7 +98,7 @@ def warm_up() -> None:
         np.zeros(0, dtype=np.int64),
         np.zeros(0, dtype=np.int64),
     )
-    _run_segment(Chunk(np.zeros((2, 1), dtype=np.uint64), np.ones(1), 0), program, 0, 2, probe=True)
+    run_segment(Chunk(np.zeros((2, 1), dtype=np.uint64), np.ones(1), 0), program, 0, 2, probe=True)
     _row_fingerprints(np.zeros((2, 1), dtype=np.uint64))
 
 
@@ -112,7 +133,7 @@ def _run_skipping_constant(rows, amps, local_bits, program, first, last) -> tupl
     return True, skipped
 
 
-def _run_segment(chunk: Chunk, program: tuple, first: int, last: int, copy: bool = True, probe: bool = False) -> Chunk:
+def run_segment(chunk: Chunk, program: tuple, first: int, last: int, copy: bool = True, probe: bool = False) -> Chunk:
     """Ops first..last-1 on a copy of the chunk, up to an H whose target is constant here.
 
     There the rest of that run of H's (distinct targets) is applied too, passing over the H's on constant
@@ -189,32 +210,32 @@ def _reversed(program: tuple, first: int, last: int) -> tuple:
     return kinds[order].copy(), targets[order].copy(), new_starts, cq[pick].copy(), cp[pick].copy()
 
 
-def _stops_of(chunks: list[Chunk]) -> list[tuple]:
+def stops_of(chunks: list[Chunk]) -> list[tuple]:
     return [chunk.stop for chunk in chunks]
 
 
-def _fingerprints_of(chunks: list[Chunk]) -> list[np.ndarray]:
+def fingerprints_of(chunks: list[Chunk]) -> list[np.ndarray]:
     return [_row_fingerprints(chunk.rows) for chunk in chunks]
 
 
-def _amplitudes_of(chunk: Chunk) -> np.ndarray:
+def amplitudes_of(chunk: Chunk) -> np.ndarray:
     return chunk.amplitudes
 
 
-def _pair_hadamard(chunk: Chunk, partner: np.ndarray, value: int) -> Chunk:
+def pair_hadamard(chunk: Chunk, partner: np.ndarray, value: int) -> Chunk:
     """H on a qubit that is ``value`` here and the opposite in the partner chunk (same other rows)."""
     inv = 1.0 / np.sqrt(2.0)
     amps = (partner - chunk.amplitudes) * inv if value else (chunk.amplitudes + partner) * inv
     return Chunk(chunk.rows, amps, chunk.local_bits)
 
 
-def _extend_local(chunk: Chunk, q: int, constant: int) -> Chunk:
+def extend_local(chunk: Chunk, q: int, constant: int) -> Chunk:
     """H on a constant qubit while the index fits one chunk: a new local index bit (as the one-process engine)."""
     rows, amps = extend_index(chunk.rows, chunk.amplitudes, chunk.local_bits, q, constant)
     return Chunk(rows, amps, chunk.local_bits + 1)
 
 
-def _extend_high(chunk: Chunk, q: int, constant: int, upper: bool) -> Chunk:
+def extend_high(chunk: Chunk, q: int, constant: int, upper: bool) -> Chunk:
     """H on a constant qubit with full chunks: this chunk's half of the new high index bit."""
     rows = chunk.rows.copy()
     rows[q] = _valid_mask(chunk.local_bits) if upper else np.uint64(0)
@@ -222,18 +243,18 @@ def _extend_high(chunk: Chunk, q: int, constant: int, upper: bool) -> Chunk:
     return Chunk(rows, amps, chunk.local_bits)
 
 
-def _probes_of(chunks: list[Chunk]) -> list[dict | None]:
+def probes_of(chunks: list[Chunk]) -> list[dict | None]:
     return [chunk.probe for chunk in chunks]
 
 
-def _partial_sum(chunks: list[Chunk], signs: list[float]) -> np.ndarray:
+def partial_sum(chunks: list[Chunk], signs: list[float]) -> np.ndarray:
     total = np.zeros_like(chunks[0].amplitudes)
     for chunk, sign in zip(chunks, signs):
         total += sign * chunk.amplitudes
     return total
 
 
-def _reflection(k0: Chunk, partials: list[np.ndarray], num_chunks: int) -> np.ndarray:
+def chunk_reflection(k0: Chunk, partials: list[np.ndarray], num_chunks: int) -> np.ndarray:
     """(d_k0 - 1) * (sum_h s_h x_h) / 2^m, the one vector every chunk adds (times its sign)."""
     total = partials[0].copy()
     for part in partials[1:]:
@@ -242,7 +263,7 @@ def _reflection(k0: Chunk, partials: list[np.ndarray], num_chunks: int) -> np.nd
     return (k0.signs - 1.0) * total / num_chunks
 
 
-def _finish_block(
+def finish_block(
     chunk: Chunk, correction: np.ndarray | None, sign: float, program: tuple, run2: tuple[int, int], last: int, probe: bool
 ) -> Chunk:
     """Add the reflection's correction, run2's H on non-constant qubits (the constant ones are in the block),
@@ -257,14 +278,14 @@ def _finish_block(
     ok, passed = _run_skipping_constant(rows, amps, chunk.local_bits, program, *run2)
     if not ok:
         return Chunk(rows, amps, chunk.local_bits, (REFUSED_H, passed[-1], (), None, -1))
-    return _run_segment(Chunk(rows, amps, chunk.local_bits), program, run2[1], last, copy=False, probe=probe)
+    return run_segment(Chunk(rows, amps, chunk.local_bits), program, run2[1], last, copy=False, probe=probe)
 
 
 # --- worker side: measuring ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Goal:
+class Goal:
     """What counts as a solution: the classical check of the problem (DESIGN.md section 1)."""
 
     network: Network
@@ -292,27 +313,27 @@ def _outcome_prints(chunk: Chunk, qubits: Sequence[int]) -> np.ndarray:
     return _row_fingerprints(np.ascontiguousarray(chunk.rows[list(qubits)]))
 
 
-def _good_entry(chunk: Chunk, goal: _Goal, qubits: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def good_entry(chunk: Chunk, goal: Goal, qubits: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """(fingerprints of the measured rows, good mask per local index): reused while those rows are unchanged."""
     return _outcome_prints(chunk, qubits), goal.good(_outcomes(chunk, qubits))
 
 
-def _chunk_success(chunk: Chunk, entry: tuple[np.ndarray, np.ndarray], goal: _Goal, qubits: Sequence[int]) -> float:
+def _chunk_success(chunk: Chunk, entry: tuple[np.ndarray, np.ndarray], goal: Goal, qubits: Sequence[int]) -> float:
     prints, mask = entry
     if not np.array_equal(prints, _outcome_prints(chunk, qubits)):
         mask = goal.good(_outcomes(chunk, qubits))
     return float((chunk.amplitudes[mask] ** 2).sum())
 
 
-def _successes(pairs: list[tuple[Chunk, tuple]], goal: _Goal, qubits: Sequence[int]) -> list[float]:
+def successes(pairs: list[tuple[Chunk, tuple]], goal: Goal, qubits: Sequence[int]) -> list[float]:
     return [_chunk_success(chunk, entry, goal, qubits) for chunk, entry in pairs]
 
 
-def _totals(chunks: list[Chunk]) -> list[float]:
+def totals(chunks: list[Chunk]) -> list[float]:
     return [float(np.cumsum(chunk.amplitudes**2)[-1]) for chunk in chunks]
 
 
-def _chunk_draw(chunk: Chunk, residuals: np.ndarray, qubits: Sequence[int]) -> np.ndarray:
+def chunk_draw(chunk: Chunk, residuals: np.ndarray, qubits: Sequence[int]) -> np.ndarray:
     """Local indices where the chunk's cumulative probability passes each residual; their measured values."""
     cdf = np.cumsum(chunk.amplitudes**2)
     local = np.minimum(np.searchsorted(cdf, residuals, side="right"), cdf.size - 1)
@@ -322,7 +343,7 @@ def _chunk_draw(chunk: Chunk, residuals: np.ndarray, qubits: Sequence[int]) -> n
     return out
 
 
-def _chunk_distribution(chunk: Chunk, qubits: Sequence[int], base: int):
+def chunk_distribution(chunk: Chunk, qubits: Sequence[int], base: int):
     """The chunk's probabilities, with the outcomes only when they are not base + local index."""
     weights = chunk.amplitudes**2
     outcomes = _outcomes(chunk, qubits)

@@ -26,7 +26,7 @@ and at the end); nothing of size 2^p comes back to it.
 
 In Python (``qbnn amplify/train --workers N`` do the same)::
 
-    from qbnn.distributed import dask_client
+    from qbnn.engines.cluster import dask_client
     from qbnn.engines.registry import get_engine
     from qbnn.problem import TrainingProblem
 
@@ -47,24 +47,25 @@ import numpy as np
 from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H
 from qbnn.engines.dask_chunks import (
     Chunk,
-    _amplitudes_of,
-    _chunk_distribution,
-    _chunk_draw,
-    _extend_high,
-    _extend_local,
-    _finish_block,
-    _fingerprints_of,
-    _Goal,
-    _good_entry,
-    _pair_hadamard,
-    _partial_sum,
-    _probes_of,
-    _reflection,
-    _run_segment,
-    _stops_of,
-    _successes,
-    _totals,
+    Goal,
+    amplitudes_of,
+    chunk_distribution,
+    chunk_draw,
+    chunk_reflection,
+    extend_high,
+    extend_local,
+    fingerprints_of,
+    finish_block,
+    good_entry,
+    pair_hadamard,
+    partial_sum,
+    probes_of,
+    run_segment,
+    stops_of,
+    successes,
+    totals,
 )
+from qbnn.engines.cluster import cluster_workers, default_client
 from qbnn.engines.protocol import Amplification
 from qbnn.errors import QbnnError, ResourceLimitError, UnsupportedGateError
 from qbnn.memory import available_memory_bytes, format_bytes
@@ -121,20 +122,6 @@ class ChunkedState:
         return self.local_bits + self.high_bits
 
 
-def _default_client():
-    try:
-        from distributed import default_client
-    except ImportError:
-        raise QbnnError("the structured-dask engine needs Dask; run: pip install 'dask[distributed]'") from None
-    try:
-        return default_client()
-    except ValueError:
-        raise QbnnError(
-            "engine 'structured-dask' needs a Dask client; pass --workers N or --scheduler ADDR "
-            "(in Python: qbnn.distributed.dask_client())"
-        ) from None
-
-
 class DaskStructuredSimulator:
     """Run compiled structured programs on a Dask cluster, chunk by chunk.
 
@@ -150,13 +137,11 @@ class DaskStructuredSimulator:
     ) -> None:
         if chunk_bits < MIN_CHUNK_BITS:
             raise QbnnError(f"chunk_bits={chunk_bits} is too small; use at least {MIN_CHUNK_BITS} (one 64-bit word)")
-        self.client = client if client is not None else _default_client()
+        self.client = client if client is not None else default_client()
         self.chunk_bits = int(chunk_bits)
         self.reflection = reflection
         self.counts = {"reflections": 0, "chunk_butterflies": 0, "extensions": 0}
         self.states_kept = 1  # states held at once (the amplification keeps the state after U too)
-        from qbnn.distributed import cluster_workers
-
         workers = cluster_workers(self.client)
         if not workers:
             raise QbnnError("the Dask cluster has no workers; start some with 'dask worker SCHEDULER_ADDRESS'")
@@ -210,7 +195,7 @@ class DaskStructuredSimulator:
         count = len(chunks)
         probe = self.reflection and count > 1
         return [
-            self._submit(_run_segment, c, arrays, first, last, copy, probe, where=self._worker(h, count))
+            self._submit(run_segment, c, arrays, first, last, copy, probe, where=self._worker(h, count))
             for h, c in enumerate(chunks)
         ]
 
@@ -255,7 +240,7 @@ class DaskStructuredSimulator:
         chunks, bits = list(state.chunks), state.local_bits
         chunks = self._segments(chunks, arrays, 0, total, copy=not consume)
         while True:
-            stops = self._gather_per_worker(_stops_of, chunks)
+            stops = self._gather_per_worker(stops_of, chunks)
             statuses = {s[0] for s in stops}
             if statuses == {DONE}:
                 break
@@ -290,20 +275,20 @@ class DaskStructuredSimulator:
     def _extend(self, chunks: list, bits: int, qubit: int, constant: int, num_qubits: int) -> tuple[list, int]:
         if bits < self.chunk_bits:  # one chunk still growing
             self._check_memory(num_qubits, bits + 1, 1)
-            return [self._submit(_extend_local, chunks[0], qubit, constant, where=self.workers[0])], bits + 1
+            return [self._submit(extend_local, chunks[0], qubit, constant, where=self.workers[0])], bits + 1
         count = 2 * len(chunks)
         self._check_memory(num_qubits, bits, count)
         half = len(chunks)
         new = [
-            self._submit(_extend_high, chunks[h % half], qubit, constant, h >= half, where=self._worker(h, count))
+            self._submit(extend_high, chunks[h % half], qubit, constant, h >= half, where=self._worker(h, count))
             for h in range(count)
         ]
         return new, bits
 
-    def _pair_hadamard(self, chunks: list, program: StructuredProgram, where: int, qubit: int, values: list[int]) -> list:
+    def pair_hadamard(self, chunks: list, program: StructuredProgram, where: int, qubit: int, values: list[int]) -> list:
         """H on a high index bit: the butterfly between chunk pairs h, h ^ 2^j that differ only in ``qubit``."""
         count = len(chunks)
-        prints = self._gather_per_worker(_fingerprints_of, chunks)
+        prints = self._gather_per_worker(fingerprints_of, chunks)
         others = [np.delete(p, qubit) for p in prints]
         for j in range(count.bit_length() - 1):
             step = 1 << j
@@ -311,9 +296,9 @@ class DaskStructuredSimulator:
                 break
         else:
             raise _refused(program, where, "other qubits depend on the high index bit it stands for")
-        amps = [self._submit(_amplitudes_of, c, where=self._worker(h, count)) for h, c in enumerate(chunks)]
+        amps = [self._submit(amplitudes_of, c, where=self._worker(h, count)) for h, c in enumerate(chunks)]
         return [
-            self._submit(_pair_hadamard, chunks[h], amps[h ^ step], values[h], where=self._worker(h, count))
+            self._submit(pair_hadamard, chunks[h], amps[h ^ step], values[h], where=self._worker(h, count))
             for h in range(count)
         ]
 
@@ -323,7 +308,7 @@ class DaskStructuredSimulator:
         The returned chunks have also run the rest of the program, up to its next stop.
         """
         count = len(chunks)
-        probes = self._gather_per_worker(_probes_of, chunks)
+        probes = self._gather_per_worker(probes_of, chunks)
         if any(p is None for p in probes) or len({p["block"] for p in probes}) != 1:
             return None
         signs, k0 = _reflection_signs(probes, count)
@@ -336,11 +321,11 @@ class DaskStructuredSimulator:
             for w in self.workers:
                 mine = [h for h in range(count) if self._worker(h, count) == w]
                 if mine:
-                    partials.append(self._submit(_partial_sum, [chunks[h] for h in mine], [signs[h] for h in mine], where=w))
-            correction = self._submit(_reflection, chunks[k0], partials, count, where=self._worker(k0, count))
+                    partials.append(self._submit(partial_sum, [chunks[h] for h in mine], [signs[h] for h in mine], where=w))
+            correction = self._submit(chunk_reflection, chunks[k0], partials, count, where=self._worker(k0, count))
         return [
             self._submit(
-                _finish_block, chunks[h], correction, signs[h], arrays, (run2_start, run2_end), last, self.reflection,
+                finish_block, chunks[h], correction, signs[h], arrays, (run2_start, run2_end), last, self.reflection,
                 where=self._worker(h, count),
             )
             for h in range(count)
@@ -394,7 +379,10 @@ def _refused(program: StructuredProgram, where: int, why: str) -> UnsupportedGat
     op = program.lowered.ops[where]
     return UnsupportedGateError(
         f"gate 'h' at instruction {op.position} on qubit {op.target} cannot run on Dask chunks: {why}; "
-        "run without --workers/--scheduler (the one-process structured engine) or use --engine aer"
+        "run without {workers}/{scheduler} (the one-process structured engine) or use {engine} aer",
+        workers=...,
+        scheduler=...,
+        engine=...,
     )
 
 
@@ -473,12 +461,12 @@ class DaskStructuredAmplification(Amplification):
             client = self.simulator.client
             if self._goal is None:
                 p = self.problem
-                goal = _Goal(p.network, np.asarray(p.data.X), np.asarray(p.data.y), p.target, tuple(p.exclude))
+                goal = Goal(p.network, np.asarray(p.data.X), np.asarray(p.data.y), p.target, tuple(p.exclude))
                 self._goal = client.scatter([goal], broadcast=True, hash=False)[0]
             if self._good is None or len(self._good) != state.num_chunks:
-                self._good = self._submit_each(_good_entry, state, self._goal, self.parameter_qubits)
+                self._good = self._submit_each(good_entry, state, self._goal, self.parameter_qubits)
             pairs = list(zip(state.chunks, self._good))
-            self._success[k] = float(sum(self.simulator._gather_per_worker(_successes, pairs, self._goal, self.parameter_qubits)))
+            self._success[k] = float(sum(self.simulator._gather_per_worker(successes, pairs, self._goal, self.parameter_qubits)))
         return self._success[k]
 
     def sample(self, k: int, rng: np.random.Generator, shots: int | None = None) -> int | np.ndarray:
@@ -486,7 +474,7 @@ class DaskStructuredAmplification(Amplification):
         draws = rng.random(1 if shots is None else shots)
         state = self._advance_to(k)
         if k not in self._totals:
-            self._totals = {k: np.asarray(self.simulator._gather_per_worker(_totals, state.chunks))}
+            self._totals = {k: np.asarray(self.simulator._gather_per_worker(totals, state.chunks))}
         cumulative = np.cumsum(self._totals[k])
         targets = draws * cumulative[-1]
         which = np.minimum(np.searchsorted(cumulative, targets, side="right"), len(cumulative) - 1)
@@ -496,7 +484,7 @@ class DaskStructuredAmplification(Amplification):
             chosen = which == h
             start = cumulative[h - 1] if h > 0 else 0.0
             future = self.simulator._submit(
-                _chunk_draw, state.chunks[h], targets[chosen] - start, self.parameter_qubits, where=self._where(int(h), state)
+                chunk_draw, state.chunks[h], targets[chosen] - start, self.parameter_qubits, where=self._where(int(h), state)
             )
             pending.append((chosen, future))
         for chosen, future in pending:
@@ -516,7 +504,7 @@ class DaskStructuredAmplification(Amplification):
         size = 1 << state.local_bits
         parts = self.simulator.client.gather(
             [
-                self.simulator._submit(_chunk_distribution, c, self.parameter_qubits, h * size, where=self._where(h, state))
+                self.simulator._submit(chunk_distribution, c, self.parameter_qubits, h * size, where=self._where(h, state))
                 for h, c in enumerate(state.chunks)
             ]
         )
@@ -532,7 +520,7 @@ class DaskStructuredAmplification(Amplification):
 class DaskStructuredEngine:
     """Engine ``structured-dask``: the structured engine over chunks on a Dask cluster.
 
-    ``client`` defaults to the current Dask client (e.g. inside :func:`qbnn.distributed.dask_client`).
+    ``client`` defaults to the current Dask client (e.g. inside :func:`qbnn.engines.cluster.dask_client`).
     """
 
     name = "structured-dask"
@@ -545,14 +533,12 @@ class DaskStructuredEngine:
         max_memory_bytes: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        self.client = client if client is not None else _default_client()
+        self.client = client if client is not None else default_client()
         self.chunk_bits = chunk_bits if chunk_bits is not None else _env_chunk_bits()
         self.max_memory_bytes = max_memory_bytes
         self.progress = progress
 
     def prepare(self, problem: TrainingProblem) -> DaskStructuredAmplification:
-        from qbnn.distributed import cluster_workers
-
         workers = len(cluster_workers(self.client))
         bits = self.chunk_bits or default_chunk_bits(problem.num_parameters, workers)
         simulator = DaskStructuredSimulator(self.client, chunk_bits=bits, max_memory_bytes=self.max_memory_bytes)

@@ -206,7 +206,9 @@ class StructuredSimulator:
         if need > self.max_memory_bytes:
             raise ResourceLimitError(
                 f"{num_index} superposed qubits with {num_qubits} qubits in all need {format_bytes(need)} but only "
-                f"{format_bytes(self.max_memory_bytes)} is available; use fewer parameters (smaller --layers, no --meta)"
+                f"{format_bytes(self.max_memory_bytes)} is available; use fewer parameters (smaller {{layers}}, no {{meta}})",
+                layers=...,
+                meta=...,
             )
 
     def run(self, circuit: QuantumCircuit | StructuredProgram, state: StructuredState | None = None) -> StructuredState:
