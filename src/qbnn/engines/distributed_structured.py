@@ -285,7 +285,7 @@ class DaskStructuredSimulator:
         ]
         return new, bits
 
-    def pair_hadamard(self, chunks: list, program: StructuredProgram, where: int, qubit: int, values: list[int]) -> list:
+    def _pair_hadamard(self, chunks: list, program: StructuredProgram, where: int, qubit: int, values: list[int]) -> list:
         """H on a high index bit: the butterfly between chunk pairs h, h ^ 2^j that differ only in ``qubit``."""
         count = len(chunks)
         prints = self._gather_per_worker(fingerprints_of, chunks)
