@@ -159,7 +159,7 @@ class TrainingProblem:
     @cached_property
     def good_mask(self) -> np.ndarray:
         """Per configuration: is it a solution (meets the target and is not excluded)?"""
-        mask = self.landscape.good_mask(self.target).copy()
+        mask = self.landscape.good_mask(self.target)  # a new array (a comparison): no copy needed at 2^p
         if self.exclude:
             mask[list(self.exclude)] = False
         mask.setflags(write=False)

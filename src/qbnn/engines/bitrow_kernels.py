@@ -18,7 +18,7 @@ per qubit."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from qbnn.engines.bitrows import ALL_ONES
 
@@ -202,6 +202,10 @@ TILE_BYTES = 1 << 20
 MAX_TILE_WORDS = 4096
 #: Butterflies on index bits below this run inside blocks of 2^FWHT_BLOCK_BITS amplitudes (cache-resident).
 FWHT_BLOCK_BITS = 13
+#: Classical runs go over their tiles on all cores from this many tiles and words (below, threads cost more).
+PARALLEL_MIN_TILES, PARALLEL_MIN_WORDS = 2, 1 << 14
+#: Walsh-Hadamard passes go over their blocks on all cores from this many amplitudes.
+PARALLEL_MIN_AMPLITUDES = 1 << 20
 
 
 @njit(cache=True)
@@ -313,18 +317,41 @@ def _classical_run(rows, amp, size, valid, kinds, targets, starts, cq, cp, first
     """
     num_qubits, num_words = rows.shape
     tile = _tile_words(num_qubits, num_words) if tile_words <= 0 else min(tile_words, num_words)
-    scratch = np.empty(tile, dtype=np.uint64)
     if tile == num_words:
+        scratch = np.empty(tile, dtype=np.uint64)
         _tile_ops(rows, num_words, 0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
         return
+    num_tiles = (num_words + tile - 1) // tile
+    if num_tiles >= PARALLEL_MIN_TILES and num_words >= PARALLEL_MIN_WORDS:
+        _classical_tiles_parallel(rows, amp, size, valid, kinds, targets, starts, cq, cp, first, last, tile)
+        return
+    scratch = np.empty(tile, dtype=np.uint64)
     buffer = np.empty((num_qubits, tile + 8), dtype=np.uint64)
     for w0 in range(0, num_words, tile):
-        n = min(tile, num_words - w0)
-        for r in range(num_qubits):
-            buffer[r, :n] = rows[r, w0 : w0 + n]
-        _tile_ops(buffer, n, w0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
-        for r in range(num_qubits):
-            rows[r, w0 : w0 + n] = buffer[r, :n]
+        _one_tile(rows, buffer, scratch, w0, tile, amp, size, valid, kinds, targets, starts, cq, cp, first, last)
+
+
+@njit(cache=True)
+def _one_tile(rows, buffer, scratch, w0, tile, amp, size, valid, kinds, targets, starts, cq, cp, first, last):
+    """Copy the tile of words w0.. into ``buffer``, run ops[first:last] on it, copy it back."""
+    num_qubits, num_words = rows.shape
+    n = min(tile, num_words - w0)
+    for r in range(num_qubits):
+        buffer[r, :n] = rows[r, w0 : w0 + n]
+    _tile_ops(buffer, n, w0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
+    for r in range(num_qubits):
+        rows[r, w0 : w0 + n] = buffer[r, :n]
+
+
+@njit(cache=True, parallel=True)
+def _classical_tiles_parallel(rows, amp, size, valid, kinds, targets, starts, cq, cp, first, last, tile):
+    """The tiles of :func:`_classical_run` on all cores: tiles touch disjoint words and amplitudes."""
+    num_qubits, num_words = rows.shape
+    num_tiles = (num_words + tile - 1) // tile
+    for t in prange(num_tiles):
+        scratch = np.empty(tile, dtype=np.uint64)
+        buffer = np.empty((num_qubits, tile + 8), dtype=np.uint64)
+        _one_tile(rows, buffer, scratch, t * tile, tile, amp, size, valid, kinds, targets, starts, cq, cp, first, last)
 
 
 @njit(cache=True)
@@ -357,6 +384,13 @@ def _pure_bit(rows, q, num_index, num_words, valid):
                     return -2
             return b
     return -2
+
+
+@njit(cache=True)
+def index_bit_of(rows, q, num_index):
+    """b if row q is exactly index bit b, -1 if it is constant, -2 otherwise (one pass over the row, early exit)."""
+    valid = ALL_ONES if num_index >= 6 else (np.uint64(1) << np.uint64(1 << num_index)) - np.uint64(1)
+    return _pure_bit(rows, q, num_index, rows.shape[1], valid)
 
 
 @njit(cache=True)
@@ -405,23 +439,57 @@ def _butterfly4(amp, b1, b2, start, stop):
     s2 = 1 << b2
     for hi in range(start, stop, 2 * s2):
         for mid in range(hi, hi + s2, 2 * s1):
-            x0 = amp[mid : mid + s1]
-            x1 = amp[mid + s1 : mid + 2 * s1]
-            x2 = amp[mid + s2 : mid + s2 + s1]
-            x3 = amp[mid + s2 + s1 : mid + s2 + 2 * s1]
-            for i in range(s1):
-                a0 = x0[i]
-                a1 = x1[i]
-                a2 = x2[i]
-                a3 = x3[i]
-                t0 = a0 + a1
-                t1 = a0 - a1
-                t2 = a2 + a3
-                t3 = a2 - a3
-                x0[i] = (t0 + t2) * 0.5
-                x1[i] = (t1 + t3) * 0.5
-                x2[i] = (t0 - t2) * 0.5
-                x3[i] = (t1 - t3) * 0.5
+            _radix4(amp, mid, s1, s2)
+
+
+@njit(cache=True)
+def _radix4(amp, mid, s1, s2):
+    """One radix-4 group of :func:`_butterfly4`: the four runs of s1 amplitudes starting at mid."""
+    x0 = amp[mid : mid + s1]
+    x1 = amp[mid + s1 : mid + 2 * s1]
+    x2 = amp[mid + s2 : mid + s2 + s1]
+    x3 = amp[mid + s2 + s1 : mid + s2 + 2 * s1]
+    for i in range(s1):
+        a0 = x0[i]
+        a1 = x1[i]
+        a2 = x2[i]
+        a3 = x3[i]
+        t0 = a0 + a1
+        t1 = a0 - a1
+        t2 = a2 + a3
+        t3 = a2 - a3
+        x0[i] = (t0 + t2) * 0.5
+        x1[i] = (t1 + t3) * 0.5
+        x2[i] = (t0 - t2) * 0.5
+        x3[i] = (t1 - t3) * 0.5
+
+
+@njit(cache=True, parallel=True)
+def _butterfly4_parallel(amp, b1, b2, size):
+    """:func:`_butterfly4` over the whole vector on all cores (groups are independent; same arithmetic)."""
+    s1 = 1 << b1
+    s2 = 1 << b2
+    per = s2 // (2 * s1)
+    for g in prange(size // (4 * s1)):
+        _radix4(amp, (g // per) * 2 * s2 + (g % per) * 2 * s1, s1, s2)
+
+
+@njit(cache=True, parallel=True)
+def _butterfly2_parallel(amp, b, size):
+    """:func:`_butterfly2` over the whole vector on all cores."""
+    s = 1 << b
+    for g in prange(size // (2 * s)):
+        _butterfly2(amp, b, g * 2 * s, (g + 1) * 2 * s)
+
+
+@njit(cache=True, parallel=True)
+def _low_blocks_parallel(amp, h0, h1, h2, mid, size, block):
+    """The cache-block part of :func:`walsh_hadamard` on all cores (blocks are independent)."""
+    for j in prange(size // block):
+        start = j * block
+        if h0 or h1 or h2:
+            _butterfly_small(amp, h0, h1, h2, start, start + block)
+        _butterflies(amp, mid, start, start + block)
 
 
 @njit(cache=True)
@@ -473,12 +541,24 @@ def walsh_hadamard(amp, bits, num_index):
         elif b >= low_limit:
             high[high_count] = b
             high_count += 1
+    parallel = size >= PARALLEL_MIN_AMPLITUDES
     if h0 or h1 or h2 or mid.size:
-        for start in range(0, size, block):
-            if h0 or h1 or h2:
-                _butterfly_small(amp, h0, h1, h2, start, start + block)
-            _butterflies(amp, mid, start, start + block)
-    _butterflies(amp, high, 0, size)
+        if parallel:
+            _low_blocks_parallel(amp, h0, h1, h2, mid, size, block)
+        else:
+            for start in range(0, size, block):
+                if h0 or h1 or h2:
+                    _butterfly_small(amp, h0, h1, h2, start, start + block)
+                _butterflies(amp, mid, start, start + block)
+    if not parallel:
+        _butterflies(amp, high, 0, size)
+        return
+    j = 0
+    while j + 1 < high.size:
+        _butterfly4_parallel(amp, high[j], high[j + 1], size)
+        j += 2
+    if j < high.size:
+        _butterfly2_parallel(amp, high[j], size)
 
 
 @njit(cache=True)

@@ -23,8 +23,9 @@ stay in cache (:mod:`qbnn.engines.bitrow_kernels`).
 from __future__ import annotations
 
 import cmath
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -49,8 +50,13 @@ def _num_words(num_index: int) -> int:
 
 
 def state_memory_bytes(num_qubits: int, num_index: int) -> int:
-    """Bytes for 2^p float64 amplitudes plus one 2^p-bit row per qubit (and one scratch copy)."""
-    return 2 * ((1 << num_index) * 8 + num_qubits * _num_words(num_index) * 8)
+    """Bytes for 2^p float64 amplitudes plus one 2^p-bit row per qubit: the engine's real peak.
+
+    The index grows in place inside buffers reserved for the final size (:meth:`StructuredState.zero`),
+    so no scratch copy is ever made; a state grown past its reservation is reallocated, and that
+    growth is checked for old + new (:func:`_extend_index`).
+    """
+    return (1 << num_index) * 8 + num_qubits * _num_words(num_index) * 8
 
 
 @dataclass
@@ -61,17 +67,38 @@ class StructuredState:
     amplitudes: np.ndarray  # float64, (2^p,)
     num_index_bits: int
     global_phase: complex = 1.0
+    #: flat buffers reserved for a larger index (rows and amplitudes are views at their start), or None
+    _row_buffer: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _amp_buffer: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def zero(cls, num_qubits: int) -> StructuredState:
-        """|0...0>: no index bits yet, one amplitude 1."""
-        return cls(np.zeros((num_qubits, 1), dtype=np.uint64), np.ones(1), 0, 1.0 + 0j)
+    def zero(cls, num_qubits: int, capacity_index_bits: int = 0) -> StructuredState:
+        """|0...0>: no index bits yet, one amplitude 1.
+
+        ``capacity_index_bits`` reserves (virtual, untouched) memory for an index of that many bits, so
+        that the index grows in place, without a scratch copy, up to that size.
+        """
+        if capacity_index_bits <= 0:
+            return cls(np.zeros((num_qubits, 1), dtype=np.uint64), np.ones(1), 0, 1.0 + 0j)
+        row_buffer = np.zeros(num_qubits * _num_words(capacity_index_bits), dtype=np.uint64)  # calloc: pages untouched
+        amp_buffer = np.empty(1 << capacity_index_bits)
+        amp_buffer[0] = 1.0
+        rows = row_buffer[:num_qubits].reshape(num_qubits, 1)
+        return cls(rows, amp_buffer[:1], 0, 1.0 + 0j, row_buffer, amp_buffer)
+
+    @property
+    def capacity_index_bits(self) -> int:
+        """The largest index this state can grow to in place (its current size without a reservation)."""
+        if self._amp_buffer is None:
+            return self.num_index_bits
+        return int(self._amp_buffer.size).bit_length() - 1
 
     @property
     def num_qubits(self) -> int:
         return int(self.rows.shape[0])
 
     def copy(self) -> StructuredState:
+        """An independent copy of the state as it is now (without the reservation for growth)."""
         return StructuredState(self.rows.copy(), self.amplitudes.copy(), self.num_index_bits, self.global_phase)
 
     def row_bits(self, qubit: int) -> np.ndarray:
@@ -137,6 +164,11 @@ class StructuredProgram:
         return len(self.lowered.ops)
 
     @property
+    def num_hadamards(self) -> int:
+        """H gates in the program: a bound on how far one run from |0...0> can grow the index."""
+        return int(np.count_nonzero(self.arrays[0] == 3))
+
+    @property
     def measurements(self) -> list[tuple[int, int]]:
         return self.lowered.measurements
 
@@ -172,17 +204,57 @@ class StructuredProgram:
 
 
 def _extend_index(state: StructuredState, qubit: int, limit: int) -> None:
-    """H on a constant qubit: add index bit p, duplicating every row; the qubit becomes that bit."""
+    """H on a constant qubit: add index bit p, duplicating every row; the qubit becomes that bit.
+
+    In place when the state reserved room for it (and p >= 6: whole words), else into new arrays.
+    """
     p = state.num_index_bits
-    need = state_memory_bytes(state.num_qubits, p + 1)
+    in_place = p < state.capacity_index_bits
+    need = state_memory_bytes(state.num_qubits, p + 1) + (0 if in_place else state_memory_bytes(state.num_qubits, p))
     if need > limit:
         raise ResourceLimitError(
             f"the structured state would grow to {p + 1} superposed qubits and need {format_bytes(need)} but only "
             f"{format_bytes(limit)} is available; put fewer qubits in superposition (fewer parameters)"
         )
-    constant = int(state.row_bits(qubit)[0])
+    constant = int(state.rows[qubit, 0] & np.uint64(1))
+    if in_place:
+        _extend_in_place(state, qubit, constant)
+        return
     state.rows, state.amplitudes = extend_index(state.rows, state.amplitudes, p, qubit, constant)
     state.num_index_bits = p + 1
+    state._row_buffer = state._amp_buffer = None
+
+
+def _extend_in_place(state: StructuredState, qubit: int, constant: int) -> None:
+    """:func:`~qbnn.engines.bitrows.extend_index` inside the reserved buffers, with the same arithmetic.
+
+    Row r moves from [r w, r w + w) to [2 r w, 2 r w + 2 w) of the flat buffer (both halves): going from
+    the last row down, no row is overwritten before it is read, so no scratch copy is needed.
+    """
+    assert state._row_buffer is not None and state._amp_buffer is not None
+    p, num_qubits = state.num_index_bits, state.num_qubits
+    flat, amp = state._row_buffer, state._amp_buffer
+    if p < 6:  # within one word: small new arrays, copied into the reservation
+        rows, amplitudes = extend_index(state.rows, state.amplitudes, p, qubit, constant)
+        flat[:num_qubits] = rows[:, 0]
+        amp[: amplitudes.size] = amplitudes
+        state.rows, state.amplitudes, state.num_index_bits = flat[:num_qubits].reshape(num_qubits, 1), amp[: amplitudes.size], p + 1
+        return
+    words = state.rows.shape[1]
+    for r in range(num_qubits - 1, -1, -1):
+        source = flat[r * words : (r + 1) * words]
+        flat[(2 * r + 1) * words : (2 * r + 2) * words] = source
+        if r:
+            flat[2 * r * words : (2 * r + 1) * words] = source
+    rows = flat[: num_qubits * 2 * words].reshape(num_qubits, 2 * words)
+    rows[qubit, :words] = 0
+    rows[qubit, words:] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    size = 1 << p
+    low, high = amp[:size], amp[size : 2 * size]
+    np.multiply(low, (-1.0) ** constant, out=high)  # the same operations as extend_index: (a * s) / sqrt(2)
+    np.divide(high, math.sqrt(2), out=high)
+    np.divide(low, math.sqrt(2), out=low)
+    state.rows, state.amplitudes, state.num_index_bits = rows, amp[: 2 * size], p + 1
 
 
 class StructuredSimulator:
@@ -211,9 +283,28 @@ class StructuredSimulator:
                 meta=...,
             )
 
-    def run(self, circuit: QuantumCircuit | StructuredProgram, state: StructuredState | None = None) -> StructuredState:
-        """Run from |0...0> (or from ``state``, in place) and return the final state."""
+    def largest_index(self, num_qubits: int) -> int:
+        """The most superposed qubits a state of ``num_qubits`` qubits can have within ``max_memory_bytes``."""
+        bits = 0
+        while bits < 62 and state_memory_bytes(num_qubits, bits + 1) <= self.max_memory_bytes:
+            bits += 1
+        return bits
+
+    def run(
+        self,
+        circuit: QuantumCircuit | StructuredProgram,
+        state: StructuredState | None = None,
+        *,
+        capacity_index_bits: int | None = None,
+    ) -> StructuredState:
+        """Run from |0...0> (or from ``state``, in place) and return the final state.
+
+        From |0...0>, room for the index is reserved up front (``capacity_index_bits``, default: one bit
+        per H of the program, at most what fits), so the index grows in place; each growth is still
+        checked against ``max_memory_bytes`` before any page of it is touched.
+        """
         program = circuit if isinstance(circuit, StructuredProgram) else self.compile(circuit)
-        if state is None:  # the index grows one H at a time; each growth is checked before allocating
-            state = StructuredState.zero(program.num_qubits)
+        if state is None:
+            wanted = program.num_hadamards if capacity_index_bits is None else capacity_index_bits
+            state = StructuredState.zero(program.num_qubits, min(wanted, self.largest_index(program.num_qubits)))
         return program.apply(state, self)
