@@ -204,6 +204,8 @@ MAX_TILE_WORDS = 4096
 FWHT_BLOCK_BITS = 13
 #: Classical runs go over their tiles on all cores from this many tiles and words (below, threads cost more).
 PARALLEL_MIN_TILES, PARALLEL_MIN_WORDS = 2, 1 << 14
+#: Rows of at most this many words run through :func:`_small_ops` (no views: their setup outweighs the work).
+SMALL_WORDS = 16
 #: Walsh-Hadamard passes go over their blocks on all cores from this many amplitudes.
 PARALLEL_MIN_AMPLITUDES = 1 << 20
 
@@ -305,6 +307,71 @@ def _tile_ops(rows, n, offset, amp, size, valid, kinds, targets, starts, cq, cp,
                 x = a[w]
                 a[w] = b[w]
                 b[w] = x
+
+
+@njit(cache=True)
+def _small_ops(rows, amp, size, valid, kinds, targets, starts, cq, cp, first, last):
+    """ops[first:last] (no H) on rows of a few words, indexed in place: no array views, no scratch row.
+
+    For small problems (problem 1 has 4 words per row) creating views costs more than the gates;
+    the Boolean operations are the same as :func:`_tile_ops`, so the results are identical.
+    """
+    n = rows.shape[1]
+    for k in range(first, last):
+        kind = kinds[k]
+        c0 = starts[k]
+        nc = starts[k + 1] - c0
+        if kind == 0:
+            t = targets[k]
+            if nc == 0:
+                for w in range(n):
+                    rows[t, w] ^= valid
+            elif nc == 1:
+                a = cq[c0]
+                fa = _negation(cp[c0]) & valid
+                for w in range(n):
+                    rows[t, w] ^= rows[a, w] ^ fa
+            elif nc == 2:
+                a = cq[c0]
+                b = cq[c0 + 1]
+                fa = _negation(cp[c0])
+                fb = _negation(cp[c0 + 1])
+                for w in range(n):
+                    rows[t, w] ^= (rows[a, w] ^ fa) & (rows[b, w] ^ fb) & valid
+            elif nc == 3:
+                a = cq[c0]
+                b = cq[c0 + 1]
+                d = cq[c0 + 2]
+                fa = _negation(cp[c0])
+                fb = _negation(cp[c0 + 1])
+                fd = _negation(cp[c0 + 2])
+                for w in range(n):
+                    rows[t, w] ^= (rows[a, w] ^ fa) & (rows[b, w] ^ fb) & (rows[d, w] ^ fd) & valid
+            else:
+                for w in range(n):
+                    m = valid
+                    for c in range(c0, c0 + nc):
+                        m &= rows[cq[c], w] ^ _negation(cp[c])
+                    rows[t, w] ^= m
+        elif kind == 1:
+            for w in range(n):
+                m = valid
+                for c in range(c0, c0 + nc):
+                    m &= rows[cq[c], w] ^ _negation(cp[c])
+                base = w << 6
+                while m != 0:
+                    low = m & (~m + np.uint64(1))
+                    i = base + _bit_index(low)
+                    if i < size:
+                        amp[i] = -amp[i]
+                    m ^= low
+        else:
+            t = targets[k]
+            o = cq[c0]
+            for w in range(n):
+                x = rows[t, w]
+                rows[t, w] = rows[o, w]
+                rows[o, w] = x
 
 
 @njit(cache=True)
@@ -504,6 +571,73 @@ def _butterflies(amp, bits, start, stop):
 
 
 @njit(cache=True)
+def _small_walsh_hadamard(amp, bits, size):
+    """:func:`walsh_hadamard` below one cache block, indexed in place (no views): the same operations in the
+    same order (bits 0-2 one at a time per group of eight, then the others two per pass), so the same results."""
+    h0 = h1 = h2 = False
+    for b in bits:
+        if b == 0:
+            h0 = True
+        elif b == 1:
+            h1 = True
+        elif b == 2:
+            h2 = True
+    if h0 or h1 or h2:
+        for g in range(0, size, 8):
+            if h0:
+                for j in range(g, g + 8, 2):
+                    a0 = amp[j]
+                    a1 = amp[j + 1]
+                    amp[j] = (a0 + a1) * _INV_SQRT2
+                    amp[j + 1] = (a0 - a1) * _INV_SQRT2
+            if h1:
+                for j in (g, g + 1, g + 4, g + 5):
+                    a0 = amp[j]
+                    a1 = amp[j + 2]
+                    amp[j] = (a0 + a1) * _INV_SQRT2
+                    amp[j + 2] = (a0 - a1) * _INV_SQRT2
+            if h2:
+                for j in range(g, g + 4):
+                    a0 = amp[j]
+                    a1 = amp[j + 4]
+                    amp[j] = (a0 + a1) * _INV_SQRT2
+                    amp[j + 4] = (a0 - a1) * _INV_SQRT2
+    first = -1
+    for b in bits:
+        if b < 3:
+            continue
+        if first < 0:
+            first = b
+            continue
+        s1 = 1 << first
+        s2 = 1 << b
+        for hi in range(0, size, 2 * s2):
+            for mid in range(hi, hi + s2, 2 * s1):
+                for i in range(mid, mid + s1):
+                    a0 = amp[i]
+                    a1 = amp[i + s1]
+                    a2 = amp[i + s2]
+                    a3 = amp[i + s2 + s1]
+                    t0 = a0 + a1
+                    t1 = a0 - a1
+                    t2 = a2 + a3
+                    t3 = a2 - a3
+                    amp[i] = (t0 + t2) * 0.5
+                    amp[i + s1] = (t1 + t3) * 0.5
+                    amp[i + s2] = (t0 - t2) * 0.5
+                    amp[i + s2 + s1] = (t1 - t3) * 0.5
+        first = -1
+    if first >= 0:
+        s = 1 << first
+        for block in range(0, size, 2 * s):
+            for i in range(block, block + s):
+                a0 = amp[i]
+                a1 = amp[i + s]
+                amp[i] = (a0 + a1) * _INV_SQRT2
+                amp[i + s] = (a0 - a1) * _INV_SQRT2
+
+
+@njit(cache=True)
 def walsh_hadamard(amp, bits, num_index):
     """H on every index bit in ``bits`` (distinct, sorted): a Walsh-Hadamard transform in few passes over memory.
 
@@ -513,6 +647,9 @@ def walsh_hadamard(amp, bits, num_index):
     if num_index < 3:
         for b in bits:
             _butterfly(amp, b, num_index)
+        return
+    if num_index < FWHT_BLOCK_BITS:
+        _small_walsh_hadamard(amp, bits, size)
         return
     low_limit = min(FWHT_BLOCK_BITS, num_index)
     block = 1 << low_limit
@@ -622,6 +759,17 @@ def run_ops(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last):
 @njit(cache=True)
 def run_ops_tiled(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, tile_words):
     """:func:`run_ops` with tiles of ``tile_words`` words (0: sized to the cache; small values are for tests)."""
+    return _run_ops(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, tile_words, SMALL_WORDS)
+
+
+@njit(cache=True)
+def run_ops_previous(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, tile_words):
+    """The previous version of :func:`run_ops_tiled` (array views for every size), kept for ``make bench``."""
+    return _run_ops(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, tile_words, 0)
+
+
+@njit(cache=True)
+def _run_ops(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, tile_words, small_words):
     num_words = rows.shape[1]
     if num_index >= 6:
         valid = ALL_ONES
@@ -634,7 +782,10 @@ def run_ops_tiled(rows, amp, num_index, kinds, targets, starts, cq, cp, first, l
             end = k
             while end < last and kinds[end] < 3:
                 end += 1
-            _classical_run(rows, amp, size, valid, kinds, targets, starts, cq, cp, k, end, tile_words)
+            if num_words <= small_words:
+                _small_ops(rows, amp, size, valid, kinds, targets, starts, cq, cp, k, end)
+            else:
+                _classical_run(rows, amp, size, valid, kinds, targets, starts, cq, cp, k, end, tile_words)
             k = end
             continue
         if kinds[k] > 3:
