@@ -45,6 +45,7 @@ golden: $(TEST_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.large
 	$(BIN)/python -m benchmarks.sat
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.noise

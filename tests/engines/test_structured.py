@@ -171,3 +171,72 @@ def test_zero_state_and_dense_limits():
     assert state.probabilities([0, 1]).tolist() == [1.0, 0.0, 0.0, 0.0]
     with pytest.raises(ResourceLimitError, match="state vector of 40 qubits"):
         state.statevector()
+
+
+@settings(max_examples=30, deadline=None)
+@given(structured_circuits(min_qubits=8, min_superposed=7))
+def test_index_grown_in_place_equals_the_reallocating_growth(circuit):
+    """The reserved buffers (no scratch copy) hold exactly what growing into new arrays gives."""
+    sim = StructuredSimulator()
+    try:
+        reserved = sim.run(circuit)
+    except UnsupportedGateError:
+        assume(False)
+        return
+    grown = sim.run(circuit, capacity_index_bits=0)
+    assert reserved._amp_buffer is not None and grown._amp_buffer is None
+    assert reserved.num_index_bits == grown.num_index_bits
+    np.testing.assert_array_equal(reserved.rows, grown.rows)
+    np.testing.assert_array_equal(reserved.amplitudes, grown.amplitudes)
+    assert reserved.global_phase == grown.global_phase
+
+
+def test_memory_check_counts_what_the_state_holds():
+    qc = QuantumCircuit(14)
+    qc.h(range(12))
+    qc.ccx(0, 11, 13)
+    state = StructuredSimulator().run(qc)
+    assert state.rows.nbytes + state.amplitudes.nbytes == structured.state_memory_bytes(14, 12)
+    need = structured.state_memory_bytes(14, 12)
+    StructuredSimulator(max_memory_bytes=need).run(qc)  # exactly enough: in place, no scratch copy
+    with pytest.raises(ResourceLimitError):
+        StructuredSimulator(max_memory_bytes=need).run(qc, capacity_index_bits=0)  # growing by copying needs old + new
+
+
+def test_both_cores_give_the_same_bits_as_one():
+    """2^20 indices: classical runs tile by tile on all cores and the transform in parallel blocks, against one tile."""
+    compute = QuantumCircuit(26)
+    for t in range(20, 26):
+        compute.ccx(t - 20, t - 19, t)
+        compute.append(MCXGate(3, ctrl_state=5), [t - 18, t - 5, 10, t])
+    qc = QuantumCircuit(26)
+    qc.h(range(20))
+    qc.compose(compute, inplace=True)
+    qc.append(ZGate().control(3, ctrl_state=3, annotated=False), [20, 22, 25, 7])
+    qc.compose(compute.inverse(), inplace=True)
+    qc.h(range(20))
+    qc.cz(1, 14)
+    parallel = StructuredSimulator().run(qc)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(structured, "_TILE_WORDS", 1 << 14)  # one tile: the serial loop
+        serial = StructuredSimulator().run(qc)
+    np.testing.assert_array_equal(parallel.rows, serial.rows)
+    np.testing.assert_array_equal(parallel.amplitudes, serial.amplitudes)
+    bits = parallel.basis_outcome_of_index(range(20))
+    assert np.array_equal(bits, np.arange(1 << 20))  # the parameters stay plain index bits
+
+
+def test_small_rows_kernel_matches_the_previous_kernel_bit_for_bit():
+    from qbnn.engines.bitrow_kernels import run_ops_previous, run_ops_tiled
+    from qbnn.problem import TrainingProblem
+
+    problem = TrainingProblem.paper(1)
+    sim = StructuredSimulator()
+    state = sim.run(sim.compile(problem.qbnn.circuit))
+    arrays = sim.compile(problem.grover_iterate).arrays
+    ours, previous = state.copy(), state.copy()
+    for _ in range(3):
+        assert run_ops_tiled(ours.rows, ours.amplitudes, 8, *arrays, 0, len(arrays[0]), 0)[0] == 0
+        assert run_ops_previous(previous.rows, previous.amplitudes, 8, *arrays, 0, len(arrays[0]), 0)[0] == 0
+    np.testing.assert_array_equal(ours.rows, previous.rows)
+    np.testing.assert_array_equal(ours.amplitudes, previous.amplitudes)

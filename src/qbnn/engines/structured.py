@@ -26,6 +26,7 @@ import cmath
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -163,6 +164,11 @@ class StructuredProgram:
     def num_ops(self) -> int:
         return len(self.lowered.ops)
 
+    @cached_property
+    def phase_factor(self) -> complex:
+        """exp(i * global phase), computed once per program."""
+        return cmath.exp(1j * self.lowered.global_phase)
+
     @property
     def num_hadamards(self) -> int:
         """H gates in the program: a bound on how far one run from |0...0> can grow the index."""
@@ -176,7 +182,6 @@ class StructuredProgram:
         """Apply the program to ``state`` in place (arrays may be replaced when the index grows)."""
         if state.num_qubits != self.num_qubits:
             raise ValueError(f"program has {self.num_qubits} qubits, state has {state.num_qubits}")
-        limit = (simulator or StructuredSimulator()).max_memory_bytes
         kinds, targets, starts, cq, cp = self.arrays
         position = 0
         total = len(kinds)
@@ -187,13 +192,14 @@ class StructuredProgram:
             if status == DONE:
                 break
             op = self.lowered.ops[where]
+            limit = (simulator or StructuredSimulator()).max_memory_bytes  # read only here: it costs more than a small run
             if status == NEEDS_EXTENSION:
                 _extend_index(state, op.target, limit)
             else:  # a general single-qubit gate, or an H on a qubit other qubits depend on (it becomes an index bit)
                 assert status == REFUSED_H or op.kind not in (0, 1, 2, 3), status
                 apply_general_op(state, op, limit)
             position = where + 1
-        state.global_phase *= cmath.exp(1j * self.lowered.global_phase)
+        state.global_phase *= self.phase_factor
         return state
 
     def repeat(self, state: StructuredState, k: int, simulator: StructuredSimulator | None = None) -> StructuredState:
