@@ -13,7 +13,11 @@ next), with the common one- to three-control gates as single fused loops.
 A run of H on qubits that are plain index bits (the H layers of a Grover
 iterate) is checked in one pass over the rows and done as one
 Walsh-Hadamard transform that visits memory a few times instead of once
-per qubit."""
+per qubit. Large problems use both cores: tiles are independent (they hold
+disjoint words and amplitudes), and so are the transform's cache blocks; the
+results do not depend on the number of threads. Rows of a few words (small
+problems) are indexed in place, since creating array views would cost more
+than the gates."""
 
 from __future__ import annotations
 
@@ -195,9 +199,10 @@ def _hadamard(rows, amp, q, num_index, num_words, valid):
     return False
 
 
-#: Bytes of rows one tile of words may occupy (all rows x tile words): the gate list runs over one tile
+#: Bytes of rows one tile of words may occupy (all rows x tile words; half of one core's 512 KiB L2 here, measured
+#: faster than 1 MiB with both cores busy): the gate list runs over one tile
 #: while it sits in the L2 cache, then moves on to the next (loop tiling; classical gates act word by word).
-TILE_BYTES = 1 << 20
+TILE_BYTES = 1 << 18
 #: Largest tile, in words: more only adds the cost of scanning the gate list less often, which is already small.
 MAX_TILE_WORDS = 4096
 #: Butterflies on index bits below this run inside blocks of 2^FWHT_BLOCK_BITS amplitudes (cache-resident).
@@ -206,7 +211,7 @@ FWHT_BLOCK_BITS = 13
 PARALLEL_MIN_TILES, PARALLEL_MIN_WORDS = 2, 1 << 14
 #: Rows of at most this many words run through :func:`_small_ops` (no views: their setup outweighs the work).
 SMALL_WORDS = 16
-#: Walsh-Hadamard passes go over their blocks on all cores from this many amplitudes.
+#: The cache-block part of a Walsh-Hadamard transform goes over its blocks on all cores from this many amplitudes.
 PARALLEL_MIN_AMPLITUDES = 1 << 20
 
 
@@ -532,24 +537,6 @@ def _radix4(amp, mid, s1, s2):
 
 
 @njit(cache=True, parallel=True)
-def _butterfly4_parallel(amp, b1, b2, size):
-    """:func:`_butterfly4` over the whole vector on all cores (groups are independent; same arithmetic)."""
-    s1 = 1 << b1
-    s2 = 1 << b2
-    per = s2 // (2 * s1)
-    for g in prange(size // (4 * s1)):
-        _radix4(amp, (g // per) * 2 * s2 + (g % per) * 2 * s1, s1, s2)
-
-
-@njit(cache=True, parallel=True)
-def _butterfly2_parallel(amp, b, size):
-    """:func:`_butterfly2` over the whole vector on all cores."""
-    s = 1 << b
-    for g in prange(size // (2 * s)):
-        _butterfly2(amp, b, g * 2 * s, (g + 1) * 2 * s)
-
-
-@njit(cache=True, parallel=True)
 def _low_blocks_parallel(amp, h0, h1, h2, mid, size, block):
     """The cache-block part of :func:`walsh_hadamard` on all cores (blocks are independent)."""
     for j in prange(size // block):
@@ -687,15 +674,7 @@ def walsh_hadamard(amp, bits, num_index):
                 if h0 or h1 or h2:
                     _butterfly_small(amp, h0, h1, h2, start, start + block)
                 _butterflies(amp, mid, start, start + block)
-    if not parallel:
-        _butterflies(amp, high, 0, size)
-        return
-    j = 0
-    while j + 1 < high.size:
-        _butterfly4_parallel(amp, high[j], high[j + 1], size)
-        j += 2
-    if j < high.size:
-        _butterfly2_parallel(amp, high[j], size)
+    _butterflies(amp, high, 0, size)  # (on all cores these passes were slower here: they stream memory)
 
 
 @njit(cache=True)
