@@ -203,8 +203,8 @@ def test_memory_check_counts_what_the_state_holds():
         StructuredSimulator(max_memory_bytes=need).run(qc, capacity_index_bits=0)  # growing by copying needs old + new
 
 
-def test_both_cores_give_the_same_bits_as_one():
-    """2^20 indices: classical runs tile by tile on all cores and the transform in parallel blocks, against one tile."""
+def test_tiles_give_the_same_bits_as_one_pass():
+    """2^20 indices: classical runs tile by tile (cache-sized tiles) against one tile over all words."""
     compute = QuantumCircuit(26)
     for t in range(20, 26):
         compute.ccx(t - 20, t - 19, t)
@@ -216,13 +216,13 @@ def test_both_cores_give_the_same_bits_as_one():
     qc.compose(compute.inverse(), inplace=True)
     qc.h(range(20))
     qc.cz(1, 14)
-    parallel = StructuredSimulator().run(qc)
+    tiled = StructuredSimulator().run(qc)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(structured, "_TILE_WORDS", 1 << 14)  # one tile: the serial loop
-        serial = StructuredSimulator().run(qc)
-    np.testing.assert_array_equal(parallel.rows, serial.rows)
-    np.testing.assert_array_equal(parallel.amplitudes, serial.amplitudes)
-    bits = parallel.basis_outcome_of_index(range(20))
+        patch.setattr(structured, "_TILE_WORDS", 1 << 14)  # one tile of all 2^14 words
+        whole = StructuredSimulator().run(qc)
+    np.testing.assert_array_equal(tiled.rows, whole.rows)
+    np.testing.assert_array_equal(tiled.amplitudes, whole.amplitudes)
+    bits = tiled.basis_outcome_of_index(range(20))
     assert np.array_equal(bits, np.arange(1 << 20))  # the parameters stay plain index bits
 
 

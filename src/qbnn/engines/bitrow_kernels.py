@@ -13,16 +13,17 @@ next), with the common one- to three-control gates as single fused loops.
 A run of H on qubits that are plain index bits (the H layers of a Grover
 iterate) is checked in one pass over the rows and done as one
 Walsh-Hadamard transform that visits memory a few times instead of once
-per qubit. Large problems use both cores: tiles are independent (they hold
-disjoint words and amplitudes), and so are the transform's cache blocks; the
-results do not depend on the number of threads. Rows of a few words (small
+per qubit. The kernels are single-threaded: tiles are independent and ran
+1.4x faster on two cores (prange), but numba segfaults when a cached function
+calls a cached parallel one (numba issues #4807, #8578), and the kernels must
+stay cached. Rows of a few words (small
 problems) are indexed in place, since creating array views would cost more
 than the gates."""
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from qbnn.engines.bitrows import ALL_ONES
 
@@ -207,12 +208,8 @@ TILE_BYTES = 1 << 18
 MAX_TILE_WORDS = 4096
 #: Butterflies on index bits below this run inside blocks of 2^FWHT_BLOCK_BITS amplitudes (cache-resident).
 FWHT_BLOCK_BITS = 13
-#: Classical runs go over their tiles on all cores from this many tiles and words (below, threads cost more).
-PARALLEL_MIN_TILES, PARALLEL_MIN_WORDS = 2, 1 << 14
 #: Rows of at most this many words run through :func:`_small_ops` (no views: their setup outweighs the work).
 SMALL_WORDS = 16
-#: The cache-block part of a Walsh-Hadamard transform goes over its blocks on all cores from this many amplitudes.
-PARALLEL_MIN_AMPLITUDES = 1 << 20
 
 
 @njit(cache=True)
@@ -393,10 +390,6 @@ def _classical_run(rows, amp, size, valid, kinds, targets, starts, cq, cp, first
         scratch = np.empty(tile, dtype=np.uint64)
         _tile_ops(rows, num_words, 0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
         return
-    num_tiles = (num_words + tile - 1) // tile
-    if num_tiles >= PARALLEL_MIN_TILES and num_words >= PARALLEL_MIN_WORDS:
-        _classical_tiles_parallel(rows, amp, size, valid, kinds, targets, starts, cq, cp, first, last, tile)
-        return
     scratch = np.empty(tile, dtype=np.uint64)
     buffer = np.empty((num_qubits, tile + 8), dtype=np.uint64)
     for w0 in range(0, num_words, tile):
@@ -413,17 +406,6 @@ def _one_tile(rows, buffer, scratch, w0, tile, amp, size, valid, kinds, targets,
     _tile_ops(buffer, n, w0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
     for r in range(num_qubits):
         rows[r, w0 : w0 + n] = buffer[r, :n]
-
-
-@njit(cache=True, parallel=True)
-def _classical_tiles_parallel(rows, amp, size, valid, kinds, targets, starts, cq, cp, first, last, tile):
-    """The tiles of :func:`_classical_run` on all cores: tiles touch disjoint words and amplitudes."""
-    num_qubits, num_words = rows.shape
-    num_tiles = (num_words + tile - 1) // tile
-    for t in prange(num_tiles):
-        scratch = np.empty(tile, dtype=np.uint64)
-        buffer = np.empty((num_qubits, tile + 8), dtype=np.uint64)
-        _one_tile(rows, buffer, scratch, t * tile, tile, amp, size, valid, kinds, targets, starts, cq, cp, first, last)
 
 
 @njit(cache=True)
@@ -534,16 +516,6 @@ def _radix4(amp, mid, s1, s2):
         x1[i] = (t1 + t3) * 0.5
         x2[i] = (t0 - t2) * 0.5
         x3[i] = (t1 - t3) * 0.5
-
-
-@njit(cache=True, parallel=True)
-def _low_blocks_parallel(amp, h0, h1, h2, mid, size, block):
-    """The cache-block part of :func:`walsh_hadamard` on all cores (blocks are independent)."""
-    for j in prange(size // block):
-        start = j * block
-        if h0 or h1 or h2:
-            _butterfly_small(amp, h0, h1, h2, start, start + block)
-        _butterflies(amp, mid, start, start + block)
 
 
 @njit(cache=True)
@@ -665,16 +637,12 @@ def walsh_hadamard(amp, bits, num_index):
         elif b >= low_limit:
             high[high_count] = b
             high_count += 1
-    parallel = size >= PARALLEL_MIN_AMPLITUDES
     if h0 or h1 or h2 or mid.size:
-        if parallel:
-            _low_blocks_parallel(amp, h0, h1, h2, mid, size, block)
-        else:
-            for start in range(0, size, block):
-                if h0 or h1 or h2:
-                    _butterfly_small(amp, h0, h1, h2, start, start + block)
-                _butterflies(amp, mid, start, start + block)
-    _butterflies(amp, high, 0, size)  # (on all cores these passes were slower here: they stream memory)
+        for start in range(0, size, block):
+            if h0 or h1 or h2:
+                _butterfly_small(amp, h0, h1, h2, start, start + block)
+            _butterflies(amp, mid, start, start + block)
+    _butterflies(amp, high, 0, size)
 
 
 @njit(cache=True)
