@@ -90,7 +90,7 @@ class StructuredState:
     @property
     def capacity_index_bits(self) -> int:
         """The largest index this state can grow to in place (its current size without a reservation)."""
-        if self._amp_buffer is None:
+        if self._amp_buffer is None or self.amplitudes.base is not self._amp_buffer or self.rows.base is not self._row_buffer:
             return self.num_index_bits
         return int(self._amp_buffer.size).bit_length() - 1
 
