@@ -6,6 +6,7 @@ mistakes print one line ``qbnn: error: ...`` and exit 2, never a traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -103,5 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point; once the command is done, a late Ctrl-C cannot interrupt the clean-up."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # e.g. Dask's atexit shutdown of a local cluster
+    sys.exit(code)
