@@ -100,7 +100,7 @@ def test_aer_memory_check_does_not_move_with_the_momentary_load(monkeypatch):
 
 
 def test_structured_refuses_what_memory_cannot_hold():
-    with pytest.raises(ResourceLimitError, match=r"8 superposed qubits .* need 5\.5 KiB but only 4\.0 KiB"):
+    with pytest.raises(ResourceLimitError, match=r"^amplifying 8 parameters on 24 qubits needs .* \(state .*\) but only 4\.0 KiB is available"):
         get_engine("structured", max_memory_bytes=1 << 12).prepare(TrainingProblem.paper(1)).distribution(0)
 
 
@@ -127,5 +127,5 @@ def test_unknown_engine():
 def test_structured_refuses_at_prepare_naming_every_parameter_qubit():
     """The check happens before compiling or growing the state, and counts all p parameter qubits."""
     problem = TrainingProblem.paper(1, meta=True)  # p = 14
-    with pytest.raises(ResourceLimitError, match=r"^14 superposed qubits with 30 qubits in all need"):
+    with pytest.raises(ResourceLimitError, match=r"^amplifying 14 parameters on 30 qubits needs .* but only 64\.0 KiB is available"):
         get_engine("structured", max_memory_bytes=1 << 16).prepare(problem)
