@@ -189,7 +189,7 @@ def make_condition(
     if free is None and values is None:
         return None
     if free is None:
-        raise DataError("{values} fixes parameters but {free} does not say which are in superposition; add e.g. --free 0-3", values=..., free=...)
+        raise DataError("{values} fixes parameters but {free} does not say which are in superposition; give {free} as indices or ranges, e.g. 0-3", values=..., free=...)
     indices = parse_free(free, network.num_parameters)
     if values is None:
         if len(indices) < network.num_parameters:

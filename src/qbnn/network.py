@@ -294,8 +294,9 @@ class Network:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.num_inputs:
             raise ArchitectureError(
-                f"data has {X.shape[-1] if X.ndim else 0} features but --layers starts with {self.num_inputs}; "
-                f"make the first layer size equal the number of feature columns"
+                f"data has {X.shape[-1] if X.ndim else 0} features but {{layers}} starts with {self.num_inputs}; "
+                "make the first layer size equal the number of feature columns",
+                layers=",".join(str(n) for n in self.layers),
             )
         return X
 

@@ -217,7 +217,7 @@ def crossover_study(
     assumptions = (
         f"networks [{data.num_features}, h, 1] for h = {', '.join(str(c.layers[1]) for c in costs)} on {data.name} "
         f"({data.num_points} points), the {activation} sign circuit",
-        f"M = {solutions} solution(s) at every size (assumed, not counted: {'a needle, the case Grover helps most' if solutions == 1 else 'set by --solutions'})",
+        f"M = {solutions} solution(s) at every size (assumed, not counted: {'a needle, the case Grover helps most' if solutions == 1 else 'as given'})",
         f"quantum: U once, then k = round(pi/(4 theta) - 1/2) Grover iterates, sin^2 theta = M/2^p; time divided by "
         "P(success) = sin^2((2k+1) theta) for the expected repetitions",
         f"classical: CPU time of one core per configuration of qbnn's landscape kernel, measured on up to "
