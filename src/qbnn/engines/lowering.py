@@ -378,11 +378,35 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def _library_gate_key(op: Instruction) -> tuple | None:
+    """A value key for Qiskit's controlled library gates (CX, CCX, MCX with any control state, ...), else None.
+
+    A circuit of thousands of such gates holds thousands of distinct objects of a handful of values; lowering
+    each value once makes Q's lowering several times faster. Gates of other modules (a user's own, whose name
+    says nothing of its definition) and gates with parameters are lowered object by object.
+    """
+    if not isinstance(op, ControlledGate) or op.params or not _from_library(op):
+        return None
+    base = op.base_gate
+    if base.params or not _from_library(base):
+        return None
+    return (op.base_class, op.name, op.num_qubits, int(op.ctrl_state), base.base_class, base.name)
+
+
+def _from_library(op: Instruction) -> bool:
+    """True for Qiskit's standard gates (``base_class`` sees through Qiskit's singleton subclasses)."""
+    return (getattr(op.base_class, "__module__", None) or "").startswith(_LIBRARY)
+
+
+_LIBRARY = "qiskit.circuit.library."
+
+
 class _Lowerer:
     """Operations to blocks: :data:`HANDLERS` by name, then by type, then generic handlers; cached per object."""
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[Instruction, _Block]] = {}
+        self._by_value: dict[tuple, _Block] = {}  # Qiskit's own controlled gates, equal by value (see below)
         self.by_type: list[tuple[type, Callable[[Instruction, int], _Block]]] = [
             (ControlledGate, self._controlled),
             (AnnotatedOperation, self._annotated),
@@ -394,7 +418,12 @@ class _Lowerer:
             return hit[1]
         if depth > 50:
             raise _Refusal(op.name, "definitions nested too deeply")
-        block = self._dispatch(op, depth)
+        key = _library_gate_key(op)
+        block = self._by_value.get(key) if key is not None else None
+        if block is None:
+            block = self._dispatch(op, depth)
+            if key is not None:
+                self._by_value[key] = block
         self._cache[id(op)] = (op, block)
         return block
 
