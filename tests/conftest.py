@@ -99,3 +99,13 @@ def golden(request):
             )
 
     return check
+
+
+# --- xdist: `make test` runs `pytest -n 2 --dist loadgroup` ----------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test on the session's Dask cluster runs in one worker, so one cluster is started, not one per worker."""
+    for item in items:
+        if "dask_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("dask"))

@@ -121,6 +121,26 @@ def test_qpe_counting_finds_the_paper_counts(number):
     assert result.oracle_calls == 4000 * 16 and sum(result.counts.values()) == 4000
 
 
+@pytest.mark.parametrize(("number", "solutions"), [(1, 24), (2, 156)])
+def test_qpe_counting_finds_the_meta_counts(number, solutions):
+    """The meta problems (2^14 configurations): 6 counting qubits and maximum likelihood give 24 and 156.
+
+    For 156, 2^6 theta / pi = 1.99 sits next to an outcome, so almost every shot reads y = 2 or 62 (the textbook
+    estimate N sin^2(2 pi / 64) = 157.4); the rare neighbours y = 1, 3, 61, 63 in 100,000 seeded shots (drawn from
+    the exact distribution, so shots cost nothing) are what the likelihood needs to resolve it."""
+    from qbnn.counting import count_by_phase_estimation, qpe_outcome_probabilities
+
+    problem = TrainingProblem.paper(number, meta=True)
+    assert problem.num_solutions == solutions  # the landscape's count (tests/reference/paper_problems.json)
+    result = count_by_phase_estimation(problem, eval_qubits=6, shots=100_000, seed=0)
+    assert result.solutions_rounded == solutions
+    assert result.interval[0] <= solutions <= result.interval[1]
+    theta = math.asin(math.sqrt(solutions / problem.num_configurations))
+    law = qpe_outcome_probabilities(theta, 6)
+    observed = np.array([result.counts.get(y, 0) for y in range(64)])
+    assert 0.5 * np.abs(observed / 100_000 - law).sum() < 0.01  # total variation of the seeded shots
+
+
 def test_count_cli_qpe_json(capsys):
     assert main(["count", "--problem", "2", "--method", "qpe", "--eval-qubits", "3", "--shots", "500", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

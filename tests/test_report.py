@@ -12,8 +12,12 @@ from qbnn.cli.main import main
 from qbnn.classical import steps_for_confidence
 from qbnn.report import FIGURES, paper_numbers_reproduced
 
+# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
+# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
+pytestmark = pytest.mark.xdist_group("test_report")
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")
 def reproduced(tmp_path_factory):
     out = tmp_path_factory.mktemp("results")
     assert main(["reproduce", "--out", str(out), "--runs", "20", "--shots", "10"]) == 0

@@ -22,6 +22,10 @@ from qbnn.search import (
     train,
 )
 
+# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
+# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
+pytestmark = pytest.mark.xdist_group("test_search")
+
 RUNS = 400
 
 
@@ -30,7 +34,7 @@ def binomial_tolerance(p: float, runs: int, sigmas: float = 4.5) -> float:
     return sigmas * math.sqrt(max(p * (1 - p), 1.0 / runs) / runs) + 1.0 / runs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def amplified():
     """The structured engine prepared once per paper case, shared by many seeds."""
     cache = {}

@@ -26,13 +26,17 @@ from qbnn.hardware.device import (
 )
 from qbnn.problem import TrainingProblem
 
+# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
+# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
+pytestmark = pytest.mark.xdist_group("test_device")
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")
 def problem1() -> TrainingProblem:
     return TrainingProblem.paper(1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sherbrooke_U(problem1):
     return compile_for_device(problem1.qbnn.circuit, "fake_sherbrooke", seed=11, label="U")
 
