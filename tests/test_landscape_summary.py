@@ -58,3 +58,13 @@ def test_qbnn_scheduler_alone_moves_landscapes_to_that_cluster(dask_cluster, mon
     monkeypatch.setenv("QBNN_SCHEDULER", dask_cluster.scheduler.address)
     assert main(command) == 0  # ... and on a reachable cluster gives the same summary
     assert json.loads(capsys.readouterr().out) == single
+
+
+@pytest.mark.parametrize("meta", [False, True])
+def test_solutions_at_least_counts_the_threshold_search_space(meta):
+    """M of a threshold search (what `amplify --min-correct` on Dask uses) equals brute force over the landscape."""
+    network, data = Network((3, 2, 1), meta=meta), paper_problem(2)
+    correct = compute_landscape(network, data).correct
+    summary = landscape_summary(network, data)
+    for target in range(data.num_points + 2):
+        assert summary.solutions_at_least(target) == int(np.count_nonzero(correct >= target))

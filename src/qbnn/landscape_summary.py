@@ -40,6 +40,10 @@ class LandscapeSummary:
     def num_solutions(self) -> int:
         return self.histogram.get(self.points, 0)
 
+    def solutions_at_least(self, min_correct: int) -> int:
+        """How many configurations classify at least ``min_correct`` points correctly (M of a threshold search)."""
+        return sum(n for correct, n in self.histogram.items() if correct >= min_correct)
+
     def to_json(self) -> dict:
         return {
             "network": list(self.network.layers),

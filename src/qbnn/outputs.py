@@ -127,6 +127,24 @@ def check_output_folder(folder: str | Path, *, parameter: str = "out", force: bo
     return folder
 
 
+def check_files_in_folder(folder: str | Path, names: Iterable[str], *, parameter: str = "out") -> Path:
+    """Check that ``names`` can be written into ``folder`` without replacing a file qbnn did not write there.
+
+    Other files in the folder are left alone (a command that adds two files to the results folder needs no
+    empty folder), so no ``force`` is needed: only the named files are guarded.
+    """
+    folder = check_output_folder(folder, parameter=parameter, force=True)
+    recorded = _recorded(folder) if folder.is_dir() else {}
+    for name in names:
+        target = folder / name
+        if target.exists() and (target.is_dir() or recorded.get(name) != _digest(target)):
+            raise QbnnError(
+                f"{{{parameter}}}: {target} exists and qbnn did not write it; move it or choose another folder",
+                **{parameter: folder},
+            )
+    return folder
+
+
 def record_outputs(folder: str | Path, files: Iterable[str | Path]) -> Path:
     """Add ``files`` (inside ``folder``) to the folder's manifest, with their checksums."""
     folder = Path(folder)

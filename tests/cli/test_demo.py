@@ -99,6 +99,22 @@ def test_real_data_study_tiny(capsys, tmp_path):
         assert 0.0 <= m["train_mean"] <= 1.0 and 0.0 <= m["test_mean"] <= 1.0
     assert json.loads((tmp_path / "realdata_breast-cancer.json").read_text()) == out
     assert "| method |" in (tmp_path / "realdata_breast-cancer.md").read_text()
+    from qbnn.outputs import check_output_folder
+
+    assert check_output_folder(tmp_path) == tmp_path  # recorded: `qbnn reproduce --out` there still accepts the folder
+
+
+def test_real_data_study_never_replaces_the_users_file(capsys, tmp_path):
+    """It used to write over realdata_<dataset>.md after minutes of work; now it refuses before any."""
+    (tmp_path / "realdata_breast-cancer.md").write_text("my notes")
+    (tmp_path / "other.txt").write_text("left alone")
+    argv = ["demo", "--dataset", "breast-cancer", "--features", "4", "--hidden", "2", "--block-size", "4", "--sweeps", "1",
+            "--folds", "2", "--max-samples", "40", "--out", str(tmp_path)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "realdata_breast-cancer.md exists and qbnn did not write it" in err and "--out" in err
+    assert (tmp_path / "realdata_breast-cancer.md").read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt", "realdata_breast-cancer.md"]
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def _num_solutions(session, training: TrainingProblem) -> int:
     from qbnn.landscape_summary import distributed_landscape_summary
 
     summary = distributed_landscape_summary(training.network, training.data, session.client)
-    return sum(n for correct, n in summary.histogram.items() if correct >= training.target)
+    return summary.solutions_at_least(training.target)
 
 
 def amplify_command(

@@ -10,6 +10,7 @@ import typer
 from qbnn.cli.options import EngineOption, JsonOption, SeedOption, console, emit
 from qbnn.engines.registry import ENGINE_NAMES
 from qbnn.errors import QbnnError
+from qbnn.outputs import check_files_in_folder, record_outputs, write_text_atomic
 from qbnn.network import Network
 
 
@@ -155,8 +156,9 @@ def _real_data_study(dataset, features, hidden, block_size, sweeps, folds, max_s
         raise QbnnError("--sweeps must be at least 1 and --folds at least 2")
     if max_samples is not None and max_samples < 4 * folds:
         raise QbnnError(f"--max-samples {max_samples} is too few for {folds} folds; use at least {4 * folds}")
-    if out is not None and out.exists() and not out.is_dir():
-        raise QbnnError(f"--out {out} is a file; give a directory")
+    names = [f"realdata_{dataset}.json", f"realdata_{dataset}.md"]
+    if out is not None:  # before the minutes of work: a folder that can take the files, none of the user's replaced
+        out = check_files_in_folder(out, names)
     settings = RealDataSettings(
         dataset=dataset, hidden=sizes, features=16 if features is None else features, block_size=block_size,
         sweeps=sweeps, folds=folds, max_samples=max_samples, seed=seed,
@@ -167,6 +169,9 @@ def _real_data_study(dataset, features, hidden, block_size, sweeps, folds, max_s
         import json
 
         out.mkdir(parents=True, exist_ok=True)
-        (out / f"realdata_{dataset}.json").write_text(json.dumps(result.to_json(), indent=1) + "\n")
-        (out / f"realdata_{dataset}.md").write_text(result.markdown() + "\n")
+        written = [
+            write_text_atomic(out / names[0], json.dumps(result.to_json(), indent=1) + "\n"),
+            write_text_atomic(out / names[1], result.markdown() + "\n"),
+        ]
+        record_outputs(out, written)  # so a later `qbnn reproduce --out` into the same folder accepts them
     emit(result.to_json(), json_output, result.markdown())

@@ -33,7 +33,7 @@ import numpy as np
 
 from qbnn.errors import QbnnError
 from qbnn.search.result import Progress, SearchTrace, TrainingResult
-from qbnn.search.strategies import _check_growth, bbht_ceilings
+from qbnn.search.strategies import check_growth, bbht_ceilings
 
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem
@@ -123,7 +123,7 @@ class BlockCoordinate:
             raise QbnnError("{sweeps} must be a whole number >= 1", sweeps=self.sweeps)
         if self.block_calls is not None and self.block_calls < 1:
             raise QbnnError("{block_calls} must be >= 1", block_calls=self.block_calls)
-        _check_growth(self.growth)
+        check_growth(self.growth)
 
     # --- the uniform strategy surface ------------------------------------------------
 

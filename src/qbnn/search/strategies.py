@@ -100,7 +100,8 @@ class PaperSchedule(_Scheduled):
             n += 1
 
 
-def _check_growth(growth: float) -> None:
+def check_growth(growth: float) -> None:
+    """Refuse a BBHT growth factor outside (1, 4/3] (every strategy built on BBHT's schedule checks it)."""
     if not 1.0 < growth < 4.0 / 3.0 + 1e-12:
         raise QbnnError("{growth} must lie in (1, 4/3] (Boyer et al.'s lambda)", growth=growth)
 
@@ -121,7 +122,7 @@ class BBHT(_Scheduled):
     name: str = field(default="bbht", init=False)
 
     def __post_init__(self) -> None:
-        _check_growth(self.growth)
+        check_growth(self.growth)
 
     def schedule(self, rng: np.random.Generator, num_configurations: int) -> Iterator[int]:
         for top in bbht_ceilings(self.growth, num_configurations):
@@ -143,7 +144,7 @@ class BestAccuracy:
     name: str = field(default="best", init=False)
 
     def __post_init__(self) -> None:
-        _check_growth(self.growth)
+        check_growth(self.growth)
 
     def run(
         self, amplification: Amplification, rng: np.random.Generator, budget: int, progress: Progress | None = None
