@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 from qiskit import QuantumCircuit
 
-from qbnn.compile.grover import grover_iterate
+from qbnn.compile.grover import grover_iterate, iterate_parts
 from qbnn.compile.qbnn import ACTIVATIONS, QBNNCircuit, compile_qbnn
 from qbnn.conditioning import Condition, make_condition
 from qbnn.data import Dataset, paper_problem
@@ -246,6 +246,13 @@ class TrainingProblem:
     def state_preparation(self) -> QuantumCircuit:
         """The circuit before the first Grover iterate: U, or H on the parameters with minibatches."""
         return self.qbnn.circuit if self.minibatch is None else self.minibatch.preparation
+
+    @property
+    def iterate_parts(self) -> tuple[QuantumCircuit, QuantumCircuit, QuantumCircuit] | None:
+        """(S_chi, U, S_0) that compose :attr:`grover_iterate`; None with minibatches (one iterate per batch)."""
+        if self.minibatch is not None:
+            return None
+        return iterate_parts(self.qbnn, self.oracle)
 
     @property
     def iterates(self) -> list[QuantumCircuit]:

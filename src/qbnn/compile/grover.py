@@ -16,16 +16,21 @@ from qiskit.circuit.library import grover_operator
 from qbnn.compile.oracles import accuracy_oracle, zero_reflection
 from qbnn.compile.qbnn import QBNNCircuit
 
-__all__ = ["grover_iterate", "amplification_circuit"]
+__all__ = ["grover_iterate", "iterate_parts", "amplification_circuit"]
+
+
+def iterate_parts(qbnn: QBNNCircuit, oracle: QuantumCircuit | None = None) -> tuple[QuantumCircuit, QuantumCircuit, QuantumCircuit]:
+    """(S_chi, U, S_0): what :func:`grover_iterate` composes; an engine may lower them apart and reuse U's lowering."""
+    u = qbnn.circuit
+    if oracle is None:
+        oracle = accuracy_oracle(u, qbnn.accuracy_qubits)
+    return oracle, u, zero_reflection(u)
 
 
 def grover_iterate(qbnn: QBNNCircuit, oracle: QuantumCircuit | None = None) -> QuantumCircuit:
     """Q = -U S_0 U^-1 S_chi; ``oracle`` replaces the paper's S_chi (e.g. a threshold oracle)."""
-    u = qbnn.circuit
-    if oracle is None:
-        oracle = accuracy_oracle(u, qbnn.accuracy_qubits)
-    q = grover_operator(oracle, state_preparation=u, zero_reflection=zero_reflection(u), name="Q")
-    return q
+    oracle, u, reflection = iterate_parts(qbnn, oracle)
+    return grover_operator(oracle, state_preparation=u, zero_reflection=reflection, name="Q")
 
 
 def amplification_circuit(

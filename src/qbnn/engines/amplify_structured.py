@@ -115,7 +115,7 @@ class StructuredAmplification(Amplification):
             )
         self.keep_initial = self.memory.initial > 0 if keep_initial is None else bool(keep_initial)
         self.u_program = simulator.compile(problem.state_preparation)
-        self.q_programs = [simulator.compile(q) for q in problem.iterates]
+        self.q_programs = simulator.compile_iterates(problem, self.u_program)
         self._initial: StructuredState | None = None
         self._state: StructuredState | None = None
         self._state_k = -1

@@ -122,6 +122,18 @@ class ChunkedState:
         return self.local_bits + self.high_bits
 
 
+def _real_only(program: StructuredProgram) -> StructuredProgram:
+    """``program``, or the one refusal if it holds a gate kind the Dask chunks do not run."""
+    from qbnn.engines.lowering import REAL_KINDS, refusal
+
+    for op in program.lowered.ops:
+        if op.kind not in REAL_KINDS:
+            qubits = (op.target,) if op.target >= 0 else op.controls
+            raise refusal(op.name, op.position, qubits, "the Dask chunks run X-, Z-, SWAP- and H-type gates only; "
+                          "run it without workers, on the one-process structured engine")
+    return program
+
+
 class DaskStructuredSimulator:
     """Run compiled structured programs on a Dask cluster, chunk by chunk.
 
@@ -168,16 +180,16 @@ class DaskStructuredSimulator:
 
     def compile(self, circuit) -> StructuredProgram:
         """The one-process engine's compiled program (the same lowering and packed arrays); real gate kinds only."""
-        from qbnn.engines.lowering import REAL_KINDS, refusal
         from qbnn.engines.structured import StructuredSimulator
 
-        program = StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile(circuit)
-        for op in program.lowered.ops:
-            if op.kind not in REAL_KINDS:
-                qubits = (op.target,) if op.target >= 0 else op.controls
-                raise refusal(op.name, op.position, qubits, "the Dask chunks run X-, Z-, SWAP- and H-type gates only; "
-                              "run it without workers, on the one-process structured engine")
-        return program
+        return _real_only(StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile(circuit))
+
+    def compile_iterates(self, problem, preparation: StructuredProgram) -> list[StructuredProgram]:
+        """As the one-process engine compiles them (from U's lowering when there is one iterate); real kinds only."""
+        from qbnn.engines.structured import StructuredSimulator
+
+        programs = StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile_iterates(problem, preparation)
+        return [_real_only(program) for program in programs]
 
     def _check_memory(self, num_qubits: int, local_bits: int, num_chunks: int) -> None:
         per_worker = self.states_kept * math.ceil(num_chunks / len(self.workers)) + 1  # + one chunk being copied
@@ -404,7 +416,7 @@ class DaskStructuredAmplification(Amplification):
         self.simulator = simulator
         self.progress = progress
         self.u_program = simulator.compile(problem.state_preparation)
-        self.q_programs = [simulator.compile(q) for q in problem.iterates]
+        self.q_programs = simulator.compile_iterates(problem, self.u_program)
         self.parameter_qubits = list(problem.parameter_qubits)
         if len(self.parameter_qubits) > 62:
             raise ResourceLimitError("at most 62 parameter qubits can be measured as one configuration index")

@@ -44,7 +44,7 @@ from qbnn.errors import UnsupportedGateError
 
 __all__ = [
     "PERM", "PHASE", "SWAP", "H", "UNITARY", "DIAGONAL", "REAL_KINDS",
-    "Op", "LoweredCircuit", "HANDLERS", "lower_circuit", "lower_operation", "controlled_ops", "pack_ops", "refusal",
+    "Op", "LoweredCircuit", "HANDLERS", "lower_circuit", "lower_grover_iterate", "lower_operation", "controlled_ops", "pack_ops", "refusal",
 ]
 
 PERM, PHASE, SWAP, H, UNITARY, DIAGONAL = 0, 1, 2, 3, 4, 5
@@ -92,6 +92,7 @@ class LoweredCircuit:
     global_phase: float = 0.0
     measurements: list[tuple[int, int]] = field(default_factory=list)  # (qubit, clbit)
     num_clbits: int = 0
+    unrolled: list[Op] = field(default_factory=list, repr=False)  # the ops before the H·MCX·H rewrite (for composing)
 
     @property
     def measured(self) -> dict[int, int]:
@@ -592,7 +593,41 @@ def lower_circuit(circuit: QuantumCircuit) -> LoweredCircuit:
             raise refusal(inner.name, position, qubits, inner.why, inner.path) from None
         out.global_phase += block.phase
         out.ops += [_remap(o, qubits, position, name) for o in block.ops]
+    out.unrolled = out.ops
     out.ops = _lower_hxh(out.ops)
+    return out
+
+
+def lower_grover_iterate(
+    oracle: QuantumCircuit,
+    state_preparation: QuantumCircuit,
+    zero_reflection: QuantumCircuit,
+    *,
+    lowered_preparation: LoweredCircuit | None = None,
+) -> LoweredCircuit:
+    """Q as Qiskit's ``grover_operator`` composes it (oracle, U^-1, S_0, U; global phase pi), from lowered parts.
+
+    The result equals ``lower_circuit(grover_operator(oracle, state_preparation, zero_reflection))`` op for op,
+    positions and names included, for circuits of self-inverse gates (the QBNN's X/MCX/H): the inverse part's
+    ops carry the forward gates' names. Passing ``lowered_preparation`` (U lowered once) skips Qiskit's
+    composition and the second lowering of U, which dominate preparing each target of a minimum-finding run.
+    """
+    if lowered_preparation is None:
+        lowered_preparation = lower_circuit(state_preparation)
+    parts = [lower_circuit(oracle), lowered_preparation, lower_circuit(zero_reflection)]
+    if any(part.measurements for part in parts):
+        raise ValueError("the parts of a Grover iterate must not measure")
+    sizes = [len(oracle.data), len(state_preparation.data), len(zero_reflection.data)]
+    oracle_ops, u_ops, s0_ops = (part.unrolled for part in parts)
+    last = sizes[1] - 1
+    ops = list(oracle_ops)
+    ops += [_remap(_inverse_op(o), range(oracle.num_qubits), sizes[0] + last - o.position) for o in reversed(u_ops)]
+    ops += [_remap(o, range(oracle.num_qubits), sizes[0] + sizes[1] + o.position) for o in s0_ops]
+    ops += [_remap(o, range(oracle.num_qubits), sizes[0] + sizes[1] + sizes[2] + o.position) for o in u_ops]
+    gate_phases = [part.global_phase - float(circuit.global_phase) for part, circuit in zip(parts, (oracle, state_preparation, zero_reflection))]
+    phase = math.pi + gate_phases[0] - gate_phases[1] + gate_phases[2] + gate_phases[1]
+    out = LoweredCircuit(oracle.num_qubits, _lower_hxh(ops), phase, num_clbits=0)
+    out.unrolled = ops
     return out
 
 

@@ -34,7 +34,7 @@ from qiskit import QuantumCircuit
 from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H, run_ops_tiled
 from qbnn.engines.bitrows import draw_indices, extend_index, index_outcomes, row_bits
 from qbnn.engines.complex_kernels import apply_general_op
-from qbnn.engines.lowering import LoweredCircuit, lower_circuit, pack_ops
+from qbnn.engines.lowering import LoweredCircuit, lower_circuit, lower_grover_iterate, pack_ops
 from qbnn.errors import ResourceLimitError
 from qbnn.memory import available_memory_bytes, format_bytes
 
@@ -278,6 +278,18 @@ class StructuredSimulator:
         """Classify and lower the gates once; refuses unsupported gates with their position."""
         lowered = lower_circuit(circuit)
         return StructuredProgram(circuit.num_qubits, lowered, pack_ops(lowered.ops))
+
+    def compile_iterates(self, problem, preparation: StructuredProgram) -> list[StructuredProgram]:
+        """The problem's Grover iterates compiled; with one iterate, from its parts and ``preparation`` (U, lowered).
+
+        The same ops as compiling ``problem.grover_iterate`` (:func:`~qbnn.engines.lowering.lower_grover_iterate`),
+        without Qiskit composing and the lowering walking U twice more per target of a minimum-finding run.
+        """
+        parts = problem.iterate_parts
+        if parts is None:  # minibatches: one iterate per batch, each on its own circuit
+            return [self.compile(q) for q in problem.iterates]
+        lowered = lower_grover_iterate(*parts, lowered_preparation=preparation.lowered)
+        return [StructuredProgram(lowered.num_qubits, lowered, pack_ops(lowered.ops))]
 
     def check_memory(self, num_qubits: int, num_index: int) -> None:
         need = state_memory_bytes(num_qubits, num_index)
