@@ -24,6 +24,7 @@ import numpy as np
 from qbnn.engines.bitrow_kernels import index_bit_of
 from qbnn.engines.bitrows import bits_at
 from qbnn.engines.protocol import Amplification
+from qbnn.engines.reflection import ReflectionReplay
 from qbnn.engines.structured import MAX_DENSE_QUBITS, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import ResourceLimitError
 from qbnn.landscape import landscape_memory_bytes
@@ -81,7 +82,9 @@ class StructuredAmplification(Amplification):
 
     ``keep_initial`` forces (True) or forbids (False) keeping the state after U; by default it is kept
     when it fits. Tests force the memory-saving paths at small p with ``keep_initial=False`` and a small
-    ``dense_limit``.
+    ``dense_limit``. ``replay`` (default) runs each iterate as S_chi gate by gate plus the reflection's
+    amplitude action (:mod:`qbnn.engines.reflection`: bit for bit the same state, without walking U's
+    permutations twice); ``replay=False`` walks every gate of Q.
     """
 
     engine_name = "structured"
@@ -98,6 +101,7 @@ class StructuredAmplification(Amplification):
         *,
         dense_limit: int = MAX_DENSE_QUBITS,
         keep_initial: bool | None = None,
+        replay: bool = True,
     ) -> None:
         super().__init__(problem)
         self.simulator = simulator
@@ -116,6 +120,7 @@ class StructuredAmplification(Amplification):
         self.keep_initial = self.memory.initial > 0 if keep_initial is None else bool(keep_initial)
         self.u_program = simulator.compile(problem.state_preparation)
         self.q_programs = simulator.compile_iterates(problem, self.u_program)
+        self.replay = ReflectionReplay.of(self.q_programs[0]) if replay and len(self.q_programs) == 1 else None
         self._initial: StructuredState | None = None
         self._state: StructuredState | None = None
         self._state_k = -1
@@ -141,7 +146,9 @@ class StructuredAmplification(Amplification):
                 self._state = None
                 self._state = self._run_u()
             self._state_k = 0
-        if len(self.q_programs) == 1:
+        if self.replay is not None and self.replay.applies_to(self._state):
+            self.replay.repeat(self._state, k - self._state_k, self.simulator)
+        elif len(self.q_programs) == 1:
             self.q_programs[0].repeat(self._state, k - self._state_k, self.simulator)
         else:  # minibatches: iteration i uses batch i mod r
             for step in range(self._state_k, k):
@@ -239,8 +246,9 @@ class StructuredEngine:
 
     name = "structured"
 
-    def __init__(self, max_memory_bytes: int | None = None) -> None:
+    def __init__(self, max_memory_bytes: int | None = None, *, replay: bool = True) -> None:
         self.simulator = StructuredSimulator(max_memory_bytes=max_memory_bytes)
+        self.replay = replay
 
     def prepare(self, problem: TrainingProblem) -> StructuredAmplification:
-        return StructuredAmplification(problem, self.simulator)
+        return StructuredAmplification(problem, self.simulator, replay=self.replay)

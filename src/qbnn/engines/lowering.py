@@ -93,6 +93,7 @@ class LoweredCircuit:
     measurements: list[tuple[int, int]] = field(default_factory=list)  # (qubit, clbit)
     num_clbits: int = 0
     unrolled: list[Op] = field(default_factory=list, repr=False)  # the ops before the H·MCX·H rewrite (for composing)
+    iterate_parts: tuple[int, int, int] | None = None  # a Grover iterate's op counts: S_chi, U^-1 (= U), S_0
 
     @property
     def measured(self) -> dict[int, int]:
@@ -628,6 +629,8 @@ def lower_grover_iterate(
     phase = math.pi + gate_phases[0] - gate_phases[1] + gate_phases[2] + gate_phases[1]
     out = LoweredCircuit(oracle.num_qubits, _lower_hxh(ops), phase, num_clbits=0)
     out.unrolled = ops
+    if len(out.ops) == len(ops):  # no H·MCX·H rewrite across the parts: ops[i] still belongs to the part it came from
+        out.iterate_parts = (len(oracle_ops), len(u_ops), len(s0_ops))
     return out
 
 
