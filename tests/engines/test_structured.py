@@ -216,14 +216,37 @@ def test_tiles_give_the_same_bits_as_one_pass():
     qc.compose(compute.inverse(), inplace=True)
     qc.h(range(20))
     qc.cz(1, 14)
-    tiled = StructuredSimulator().run(qc)
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(structured, "_use_threads", lambda state: False)  # the one-thread kernel's own tiling
+        tiled = StructuredSimulator().run(qc)
         patch.setattr(structured, "_TILE_WORDS", 1 << 14)  # one tile of all 2^14 words
         whole = StructuredSimulator().run(qc)
     np.testing.assert_array_equal(tiled.rows, whole.rows)
     np.testing.assert_array_equal(tiled.amplitudes, whole.amplitudes)
     bits = tiled.basis_outcome_of_index(range(20))
     assert np.array_equal(bits, np.arange(1 << 20))  # the parameters stay plain index bits
+    calls = []
+    with pytest.MonkeyPatch.context() as patch:  # classical runs over the cores: the same bits again
+        parallel = structured.classical_run_parallel
+        patch.setattr(structured, "classical_run_parallel", lambda *args: (calls.append(args[8:10]), parallel(*args)))
+        threaded = StructuredSimulator().run(qc)
+    assert calls  # the threaded path ran (2^14 words: PARALLEL_MIN_WORDS)
+    np.testing.assert_array_equal(threaded.rows, whole.rows)
+    np.testing.assert_array_equal(threaded.amplitudes, whole.amplitudes)
+
+
+@pytest.mark.parametrize(("meta", "k"), [(False, 3), (True, 5)])
+def test_threaded_classical_runs_give_the_gate_by_gate_state_bit_for_bit(monkeypatch, meta, k):
+    """The threaded path forced on small states (p = 8 and 14, from 6 index bits on) against the one-thread kernel."""
+    from qbnn.engines.amplify_structured import StructuredAmplification
+    from qbnn.problem import TrainingProblem
+
+    problem = TrainingProblem.paper(2, meta=meta).with_target(6)
+    one = StructuredAmplification(problem, StructuredSimulator(), replay=False).state_after(k)
+    monkeypatch.setattr(structured, "_use_threads", lambda state: state.num_index_bits >= 6)
+    threaded = StructuredAmplification(problem, StructuredSimulator(), replay=False).state_after(k)
+    np.testing.assert_array_equal(threaded.rows, one.rows)
+    np.testing.assert_array_equal(threaded.amplitudes, one.amplitudes)
 
 
 def test_small_rows_kernel_matches_the_previous_kernel_bit_for_bit():

@@ -13,17 +13,18 @@ next), with the common one- to three-control gates as single fused loops.
 A run of H on qubits that are plain index bits (the H layers of a Grover
 iterate) is checked in one pass over the rows and done as one
 Walsh-Hadamard transform that visits memory a few times instead of once
-per qubit. The kernels are single-threaded: tiles are independent and ran
-1.4x faster on two cores (prange), but numba segfaults when a cached function
-calls a cached parallel one (numba issues #4807, #8578), and the kernels must
-stay cached. Rows of a few words (small
+per qubit. Tiles are independent: :func:`classical_run_parallel` spreads a
+run of classical gates over the cores, but numba segfaults when a cached
+function calls a cached parallel one (numba issues #4807, #8578), so it is
+called from Python only (:meth:`qbnn.engines.structured.StructuredProgram.apply`,
+on large states), never from the other kernels. Rows of a few words (small
 problems) are indexed in place, since creating array views would cost more
 than the gates."""
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from qbnn.engines.bitrows import ALL_ONES
 
@@ -406,6 +407,26 @@ def _one_tile(rows, buffer, scratch, w0, tile, amp, size, valid, kinds, targets,
     _tile_ops(buffer, n, w0, amp, size, valid, kinds, targets, starts, cq, cp, first, last, scratch)
     for r in range(num_qubits):
         rows[r, w0 : w0 + n] = buffer[r, :n]
+
+
+@njit(cache=True, parallel=True)
+def classical_run_parallel(rows, amp, num_index, kinds, targets, starts, cq, cp, first, last, threads):
+    """ops[first:last] (no H; p >= 6) tile by tile, the tiles shared among ``threads`` of numba's threads.
+
+    The same tiles and per-tile code as the one-thread run, so the same result bit for bit; each thread
+    has its own buffer. Call it from Python only (see the module docstring), with
+    ``threads = numba.get_num_threads()`` (read there: inside, it would keep the kernel from being cached).
+    """
+    num_qubits, num_words = rows.shape
+    size = 1 << num_index
+    tile = _tile_words(num_qubits, num_words)
+    num_tiles = (num_words + tile - 1) // tile
+    threads = max(1, min(threads, num_tiles))
+    for t in prange(threads):
+        buffer = np.empty((num_qubits, tile + 8), dtype=np.uint64)
+        scratch = np.empty(tile, dtype=np.uint64)
+        for i in range(t, num_tiles, threads):
+            _one_tile(rows, buffer, scratch, i * tile, tile, amp, size, ALL_ONES, kinds, targets, starts, cq, cp, first, last)
 
 
 @njit(cache=True)

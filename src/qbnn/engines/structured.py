@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import cmath
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numba
 import numpy as np
 from qiskit import QuantumCircuit
 
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H, run_ops_tiled
+from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H, classical_run_parallel, run_ops_tiled
 from qbnn.engines.bitrows import draw_indices, extend_index, index_outcomes, row_bits
 from qbnn.engines.complex_kernels import apply_general_op
 from qbnn.engines.lowering import LoweredCircuit, lower_circuit, lower_grover_iterate, pack_ops
@@ -178,6 +180,20 @@ class StructuredProgram:
     def measurements(self) -> list[tuple[int, int]]:
         return self.lowered.measurements
 
+    @cached_property
+    def _classical_run_end(self) -> np.ndarray:
+        """For each op index i: the end of the run of classical ops (kind < 3) starting at i (i if op i is not one)."""
+        total = len(self.arrays[0])
+        stops = np.where(self.arrays[0] < 3, total, np.arange(total))
+        return np.minimum.accumulate(stops[::-1])[::-1] if total else stops
+
+    @cached_property
+    def _next_classical(self) -> np.ndarray:
+        """For each op index i: the first classical op at or after i (the number of ops if none)."""
+        total = len(self.arrays[0])
+        starts = np.where(self.arrays[0] < 3, np.arange(total), total)
+        return np.minimum.accumulate(starts[::-1])[::-1] if total else starts
+
     def apply(self, state: StructuredState, simulator: StructuredSimulator | None = None) -> StructuredState:
         """Apply the program to ``state`` in place (arrays may be replaced when the index grows)."""
         if state.num_qubits != self.num_qubits:
@@ -186,11 +202,23 @@ class StructuredProgram:
         position = 0
         total = len(kinds)
         while position < total:
+            stop = total
+            if _use_threads(state):  # runs of classical gates over the cores, the rest as below
+                end = int(self._classical_run_end[position])
+                if end > position:
+                    classical_run_parallel(
+                        state.rows, state.amplitudes, state.num_index_bits, kinds, targets, starts, cq, cp, position, end,
+                        numba.get_num_threads(),
+                    )
+                    position = end
+                    continue
+                stop = int(self._next_classical[position])
             status, where = run_ops_tiled(
-                state.rows, state.amplitudes, state.num_index_bits, kinds, targets, starts, cq, cp, position, total, _TILE_WORDS
+                state.rows, state.amplitudes, state.num_index_bits, kinds, targets, starts, cq, cp, position, stop, _TILE_WORDS
             )
             if status == DONE:
-                break
+                position = stop
+                continue
             op = self.lowered.ops[where]
             limit = (simulator or StructuredSimulator()).max_memory_bytes  # read only here: it costs more than a small run
             if status == NEEDS_EXTENSION:
@@ -207,6 +235,21 @@ class StructuredProgram:
         for _ in range(k):
             self.apply(state, simulator)
         return state
+
+
+#: Rows of at least this many words (p >= 20) run their classical gates on every core numba has.
+PARALLEL_MIN_WORDS = 1 << 14
+
+
+def _use_threads(state: StructuredState) -> bool:
+    """Threads pay on large states, from the main thread only (numba's pools are not for nested callers)."""
+    return (
+        state.rows.shape[1] >= PARALLEL_MIN_WORDS
+        and state.num_index_bits >= 6
+        and state.amplitudes.dtype == np.float64
+        and threading.current_thread() is threading.main_thread()
+        and numba.get_num_threads() > 1
+    )
 
 
 def _extend_index(state: StructuredState, qubit: int, limit: int) -> None:
