@@ -103,9 +103,32 @@ def golden(request):
 
 # --- xdist: `make test` runs `pytest -n 2 --dist loadgroup` ----------------------------------------------
 
+#: Tests that share a session fixture run in one worker, so it is built once: one `qbnn reproduce` run, one
+#: engine cache, one transpiled device circuit, one Dask cluster (any test whose name says dask, too).
+ONE_WORKER_FILES = {
+    "tests/test_report.py": "reproduce",
+    "tests/test_search.py": "search",
+    "tests/hardware/test_device.py": "device",
+    "tests/engines/test_distributed_structured.py": "dask",
+    "tests/engines/test_cluster.py": "dask",
+    "tests/test_landscape_summary.py": "dask",
+}
 
-def pytest_collection_modifyitems(config, items):
-    """Every test on the session's Dask cluster runs in one worker, so one cluster is started, not one per worker."""
-    for item in items:
-        if "dask_cluster" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("dask"))
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` by file, here: xdist's own loses its group suffix on pytest 9 (tests spread anyway).
+
+    Every other test is its own unit, scheduled as ``--dist load`` would.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path in ONE_WORKER_FILES:
+                return ONE_WORKER_FILES[path]
+            return "dask" if "dask" in nodeid.split("::", 1)[-1] else nodeid
+
+    return FileGroups(config, log)

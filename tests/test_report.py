@@ -12,9 +12,7 @@ from qbnn.cli.main import main
 from qbnn.classical import steps_for_confidence
 from qbnn.report import FIGURES, paper_numbers_reproduced
 
-# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
-# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
-pytestmark = pytest.mark.xdist_group("test_report")
+# session-scoped: the file runs in one xdist worker (tests/conftest.py), which may interleave other files' tests
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,7 @@ from qbnn.search import (
     train,
 )
 
-# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
-# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
-pytestmark = pytest.mark.xdist_group("test_search")
+# session-scoped: the file runs in one xdist worker (tests/conftest.py), which may interleave other files' tests
 
 RUNS = 400
 

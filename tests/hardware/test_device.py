@@ -26,9 +26,7 @@ from qbnn.hardware.device import (
 )
 from qbnn.problem import TrainingProblem
 
-# its fixtures are built once: the whole file runs in one xdist worker (`--dist loadgroup`), and they are
-# session-scoped because xdist may interleave other files' tests, which would tear down a module-scoped one
-pytestmark = pytest.mark.xdist_group("test_device")
+# session-scoped: the file runs in one xdist worker (tests/conftest.py), which may interleave other files' tests
 
 
 @pytest.fixture(scope="session")
