@@ -17,6 +17,7 @@ from qbnn.engines import lowering
 from qbnn.engines.lowering import DIAGONAL, H, PERM, PHASE, UNITARY, lower_circuit
 from qbnn.engines.structured import StructuredSimulator
 from qbnn.errors import UnsupportedGateError
+from qbnn.testing import PROBLEM_KINDS, problem_kind
 
 GATES = [
     ("x", lambda qc: qc.x(0), 1),
@@ -219,35 +220,13 @@ def test_one_lowering_for_every_engine_one_place_to_add_a_gate(monkeypatch):
     assert [op.kind for op in dask_sim.compile(qc).lowered.ops] == [H, PERM, PERM]
 
 
-ITERATE_CASES = ["paper_1", "paper_2_meta", "threshold", "threshold_exclude", "counter", "folded", "multibit"]
-
-
-def _iterate_case(case: str):
-    from qbnn.data import Dataset, paper_problem
-    from qbnn.network import Network
-    from qbnn.problem import TrainingProblem
-
-    rng = np.random.default_rng(7)
-    if case == "multibit":
-        data = Dataset(rng.choice([-3, -1, 1, 3], (5, 2)), rng.choice([-1, 1], 5), input_bits=2)
-        return TrainingProblem(Network((2, 1)), data, min_correct=3)
-    return {
-        "paper_1": lambda: TrainingProblem.paper(1),
-        "paper_2_meta": lambda: TrainingProblem.paper(2, meta=True),
-        "threshold": lambda: TrainingProblem.paper(1).with_target(6),
-        "threshold_exclude": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(1), min_correct=7, exclude=[5, 40]),
-        "counter": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(2), activation="counter", min_correct=5),
-        "folded": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(1), free=[0, 2, 5], values=[1] * 8),
-    }[case]()
-
-
-@pytest.mark.parametrize("case", ITERATE_CASES)
+@pytest.mark.parametrize("case", PROBLEM_KINDS)
 def test_iterate_from_lowered_parts_is_the_lowering_of_qiskits_iterate(case):
     """Q from (S_chi, U lowered once, S_0) is lower_circuit(grover_operator(...)) op for op: kinds, qubits,
     conditions, user positions and names; the engine compiles it this way, so QBNN results are unchanged."""
     from qbnn.engines.lowering import lower_grover_iterate
 
-    problem = _iterate_case(case)
+    problem = problem_kind(case)
     direct = lower_circuit(problem.grover_iterate)
     parts = lower_grover_iterate(*problem.iterate_parts, lowered_preparation=lower_circuit(problem.state_preparation))
     assert parts.ops == direct.ops and parts.unrolled == direct.unrolled

@@ -5,35 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbnn.data import Dataset, paper_problem
+from qbnn.data import paper_problem
 from qbnn.engines.amplify_structured import StructuredAmplification
 from qbnn.engines.reflection import ReflectionReplay
 from qbnn.engines.structured import StructuredSimulator
 from qbnn.network import Network
 from qbnn.problem import TrainingProblem
+from qbnn.testing import PROBLEM_KINDS, problem_kind
 
 
-def _problem(case: str) -> TrainingProblem:
-    rng = np.random.default_rng(11)
-    return {
-        "paper_1": lambda: TrainingProblem.paper(1),
-        "paper_2_meta": lambda: TrainingProblem.paper(2, meta=True),
-        "threshold": lambda: TrainingProblem.paper(1).with_target(6),
-        "threshold_exclude": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(1), min_correct=7, exclude=[5, 40]),
-        "counter": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(2), activation="counter", min_correct=5),
-        "multibit": lambda: TrainingProblem(
-            Network((2, 1)), Dataset(rng.choice([-3, -1, 1, 3], (6, 2)), rng.choice([-1, 1], 6), input_bits=2), min_correct=4
-        ),
-        "folded": lambda: TrainingProblem(Network((3, 2, 1)), paper_problem(1), free=[0, 2, 5, 6], values=[1] * 8),
-    }[case]()
-
-
-CASES = ["paper_1", "paper_2_meta", "threshold", "threshold_exclude", "counter", "multibit", "folded"]
-
-
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PROBLEM_KINDS)
 def test_replayed_iterates_equal_the_gate_by_gate_ones_bit_for_bit(case):
-    problem = _problem(case)
+    problem = problem_kind(case)
     simulator = StructuredSimulator()
     replayed = StructuredAmplification(problem, simulator)
     walked = StructuredAmplification(problem, simulator, replay=False)

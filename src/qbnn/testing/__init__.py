@@ -2,7 +2,8 @@
 
 - :mod:`qbnn.testing.circuits`: exhaustive basis-state checks of reversible circuits against the network.
 - :mod:`qbnn.testing.minibatch`: minibatch Grover on 2^p amplitudes, without a circuit.
-- :mod:`qbnn.testing.workloads`: a planted 3-SAT instance (tests and the SAT benchmark).
+- :mod:`qbnn.testing.workloads`: a planted 3-SAT instance (tests and the SAT benchmark), and one small problem of
+  each QBNN kind (engine changes that must stay exact are tested on all of them).
 
 The exact success statistics of the search strategies live in :mod:`qbnn.search.statistics`.
 """
@@ -14,7 +15,7 @@ from qbnn.testing.circuits import (
     classical_action,
 )
 from qbnn.testing.minibatch import classical_minibatch_probabilities
-from qbnn.testing.workloads import planted_3sat
+from qbnn.testing.workloads import PROBLEM_KINDS, planted_3sat, problem_kind
 
 __all__ = [
     "classical_action",
@@ -23,4 +24,6 @@ __all__ = [
     "accuracy_bits_from_circuit",
     "classical_minibatch_probabilities",
     "planted_3sat",
+    "PROBLEM_KINDS",
+    "problem_kind",
 ]
