@@ -7,8 +7,8 @@ Each row runs in a fresh process: random 16-point data on a network with p
 weights and the ``counter`` activation (fewer qubits than the paper's, so
 fewer bit-rows), U once (the index grows in place), then one Grover iterate
 Q gate by gate and a second one replayed (:mod:`qbnn.engines.reflection`: S_chi gate by gate, the
-reflection's amplitude action without walking U's permutations; bit for bit the same state), each timed. Peak memory is the process's VmHWM above an import-only process,
-beside the engine's own plan (what the memory check counts). Nothing is
+reflection's amplitude action without walking U's permutations; bit for bit the same state), each
+timed. Peak memory is the process's VmHWM above an import-only process, beside the engine's own plan (what the memory check counts). Nothing is
 asserted; numbers are reported.
 """
 

@@ -19,7 +19,9 @@ from qbnn.compile.qbnn import QBNNCircuit
 __all__ = ["grover_iterate", "iterate_parts", "amplification_circuit"]
 
 
-def iterate_parts(qbnn: QBNNCircuit, oracle: QuantumCircuit | None = None) -> tuple[QuantumCircuit, QuantumCircuit, QuantumCircuit]:
+def iterate_parts(
+    qbnn: QBNNCircuit, oracle: QuantumCircuit | None = None
+) -> tuple[QuantumCircuit, QuantumCircuit, QuantumCircuit]:
     """(S_chi, U, S_0): what :func:`grover_iterate` composes; an engine may lower them apart and reuse U's lowering."""
     u = qbnn.circuit
     if oracle is None:

@@ -625,7 +625,8 @@ def lower_grover_iterate(
     ops += [_remap(_inverse_op(o), range(oracle.num_qubits), sizes[0] + last - o.position) for o in reversed(u_ops)]
     ops += [_remap(o, range(oracle.num_qubits), sizes[0] + sizes[1] + o.position) for o in s0_ops]
     ops += [_remap(o, range(oracle.num_qubits), sizes[0] + sizes[1] + sizes[2] + o.position) for o in u_ops]
-    gate_phases = [part.global_phase - float(circuit.global_phase) for part, circuit in zip(parts, (oracle, state_preparation, zero_reflection))]
+    circuits = (oracle, state_preparation, zero_reflection)
+    gate_phases = [part.global_phase - float(circuit.global_phase) for part, circuit in zip(parts, circuits)]
     phase = math.pi + gate_phases[0] - gate_phases[1] + gate_phases[2] + gate_phases[1]
     out = LoweredCircuit(oracle.num_qubits, _lower_hxh(ops), phase, num_clbits=0)
     out.unrolled = ops

@@ -99,4 +99,7 @@ def _is_zero_reflection(ops: list[Op], num_qubits: int) -> bool:
     if {op.target for op in ops[:num_qubits]} != everyone or {op.target for op in ops[num_qubits + 1 :]} != everyone:
         return False
     sign = ops[num_qubits]
-    return sign.kind == PHASE and set(sign.controls) == everyone and len(sign.controls) == num_qubits and set(sign.polarities) == {1}
+    return (
+        sign.kind == PHASE and set(sign.controls) == everyone and len(sign.controls) == num_qubits
+        and set(sign.polarities) == {1}
+    )
