@@ -186,3 +186,13 @@ def test_no_solution_is_costed_as_a_search_for_one_and_says_so():
     assert estimate.iterations == search_iterations(8) == 12 and estimate.solutions == 0
     assert estimate.total_toffolis == logical_counts(U).toffoli_count + 12 * logical_counts(Q).toffoli_count
     assert "M = 0 of 2^8: no configuration classifies every point" in estimate.assumptions()[0]
+
+
+@pytest.mark.parametrize("kind", ["paper_1", "paper_2_meta", "threshold_exclude", "counter", "multibit", "folded"])
+def test_iterate_counts_from_parts_equal_the_counts_of_qiskits_iterate(kind):
+    """What the crossover study counts without composing Q equals the count of the composed Q."""
+    from qbnn.hardware.fault_tolerant import iterate_logical_counts, logical_counts
+    from qbnn.testing import problem_kind
+
+    problem = problem_kind(kind)
+    assert iterate_logical_counts(*problem.iterate_parts) == logical_counts(problem.grover_iterate)

@@ -22,7 +22,13 @@ import numpy as np
 from qbnn.amplitude import success_probability
 from qbnn.data import Dataset
 from qbnn.errors import ArchitectureError
-from qbnn.hardware.fault_tolerant import ModelLimitError, SurfaceCodeModel, logical_counts, search_iterations
+from qbnn.hardware.fault_tolerant import (
+    ModelLimitError,
+    SurfaceCodeModel,
+    iterate_logical_counts,
+    logical_counts,
+    search_iterations,
+)
 from qbnn.network import MAX_SUPERPOSED, Network
 
 __all__ = [
@@ -129,7 +135,7 @@ def _circuit_counts(network: Network, data: Dataset, activation: str) -> tuple[i
         from qbnn.problem import TrainingProblem
 
         problem = TrainingProblem(network, data, activation=activation)
-        u, q = logical_counts(problem.qbnn.circuit), logical_counts(problem.grover_iterate)
+        u, q = logical_counts(problem.qbnn.circuit), iterate_logical_counts(*problem.iterate_parts)
         _COUNTS[key] = (max(u.logical_qubits, q.logical_qubits), u.toffoli_count, q.toffoli_count)
     return _COUNTS[key]
 

@@ -106,6 +106,24 @@ def logical_counts(circuit: QuantumCircuit) -> LogicalCounts:
     return LogicalCounts(circuit.num_qubits, circuit.num_qubits + ancillas, toffolis, T_PER_TOFFOLI * toffolis, multi)
 
 
+def iterate_logical_counts(oracle: QuantumCircuit, u: QuantumCircuit, zero_reflection: QuantumCircuit) -> LogicalCounts:
+    """:func:`logical_counts` of Q = S_chi, U^-1, S_0, U from its parts, without composing Q in Qiskit.
+
+    Every counted gate is its own inverse's equal in cost (X/Z-type, H), so Q's Toffolis are S_chi's + twice
+    U's + S_0's, its ladder ancillas the largest of the parts'.
+    """
+    parts = [logical_counts(oracle), logical_counts(u), logical_counts(zero_reflection)]
+    weights = (1, 2, 1)
+    toffolis = sum(w * c.toffoli_count for w, c in zip(weights, parts))
+    return LogicalCounts(
+        u.num_qubits,
+        max(c.logical_qubits for c in parts),
+        toffolis,
+        T_PER_TOFFOLI * toffolis,
+        sum(w * c.multi_controlled_gates for w, c in zip(weights, parts)),
+    )
+
+
 def search_iterations(num_parameters: int, num_solutions: int | None = None) -> int:
     """Grover iterations of one search: round(pi/(4 theta) - 1/2), sin^2 theta = M/2^p; M unknown: floor(pi/4 sqrt(2^p)).
 
