@@ -3,7 +3,7 @@
 A chunk holds 2^c consecutive indices of the state (bit-rows and amplitudes).
 Every task here takes chunks and returns new ones (inputs are never modified),
 so Dask may move, spill or recompute them. They run the one-process engine's
-compiled kernel :func:`~qbnn.engines.bitrow_kernels.run_ops` on the circuit's
+compiled kernel :func:`~qbnn.engines.bitrow_kernels.run_ops_tiled` on the circuit's
 lowered gates; the driver is :mod:`qbnn.engines.distributed_structured`.
 Only numpy and numba are imported: a worker needs no Qiskit.
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from qbnn.engines.bitrow_kernels import ALL_ONES, DONE, NEEDS_EXTENSION, REFUSED_H, run_ops
+from qbnn.engines.bitrow_kernels import ALL_ONES, DONE, NEEDS_EXTENSION, REFUSED_H, run_ops_tiled
 from qbnn.engines.bitrows import bits_at, extend_index, index_outcomes
 
 if TYPE_CHECKING:
@@ -113,7 +113,8 @@ def _is_constant_row(rows: np.ndarray, q: int, local_bits: int) -> bool:
 
 def _run(rows, amps, local_bits, program, first, last):
     kinds, targets, starts, cq, cp = program
-    return run_ops(rows, amps, local_bits, kinds, targets, starts, cq, cp, first, last)
+    # run_ops_tiled itself, not its run_ops wrapper: each numba entry point compiles the whole kernel chain again
+    return run_ops_tiled(rows, amps, local_bits, kinds, targets, starts, cq, cp, first, last, 0)
 
 
 def _run_skipping_constant(rows, amps, local_bits, program, first, last) -> tuple[bool, list[int]]:
