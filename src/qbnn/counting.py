@@ -257,7 +257,7 @@ def qpe_counting_state(problem, eval_qubits: int, simulator=None):
 
 def _with_control(program, old: int, new: int):
     """``program`` with qubit ``old`` renamed ``new`` in every condition (it is never a target here)."""
-    from qbnn.engines.lowering import LoweredCircuit, Op, pack_ops
+    from qbnn.engines.lowering import LoweredCircuit, Op
     from qbnn.engines.structured import StructuredProgram
 
     if old == new:
@@ -268,7 +268,7 @@ def _with_control(program, old: int, new: int):
         for op in program.lowered.ops
     ]
     lowered = LoweredCircuit(program.num_qubits, ops, program.lowered.global_phase)
-    return StructuredProgram(program.num_qubits, lowered, pack_ops(ops))
+    return StructuredProgram.of(lowered)
 
 
 def count_by_phase_estimation(

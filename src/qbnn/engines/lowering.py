@@ -627,7 +627,7 @@ def lower_grover_iterate(
     ops += [_remap(o, range(oracle.num_qubits), sizes[0] + sizes[1] + sizes[2] + o.position) for o in u_ops]
     circuits = (oracle, state_preparation, zero_reflection)
     gate_phases = [part.global_phase - float(circuit.global_phase) for part, circuit in zip(parts, circuits)]
-    phase = math.pi + gate_phases[0] - gate_phases[1] + gate_phases[2] + gate_phases[1]
+    phase = math.pi + gate_phases[0] + gate_phases[2]  # Qiskit sets pi; U^-1's gate phases cancel U's
     out = LoweredCircuit(oracle.num_qubits, _lower_hxh(ops), phase, num_clbits=0)
     out.unrolled = ops
     if len(out.ops) == len(ops):  # no H·MCX·H rewrite across the parts: ops[i] still belongs to the part it came from

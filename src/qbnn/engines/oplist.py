@@ -28,7 +28,7 @@ import numpy as np
 from qbnn.compile.counter import at_least_cubes, counter_bits
 from qbnn.engines.bitrow_kernels import DONE, run_ops_tiled, walsh_hadamard
 from qbnn.engines.bitrows import row_bits
-from qbnn.engines.gate_table import H, PERM, PHASE, LoweredCircuit, Op, pack_ops
+from qbnn.engines.gate_table import H, PERM, PHASE, LoweredCircuit, Op
 from qbnn.engines.protocol import Amplification
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState
 
@@ -41,7 +41,7 @@ __all__ = ["program_of", "oracle_ops", "grover_ops", "FoldedBlock", "FoldedAmpli
 
 def program_of(ops: list[Op], num_qubits: int) -> StructuredProgram:
     """A structured-engine program straight from engine ops (no Qiskit circuit in between)."""
-    return StructuredProgram(num_qubits, LoweredCircuit(num_qubits, list(ops)), pack_ops(list(ops)))
+    return StructuredProgram.of(LoweredCircuit(num_qubits, list(ops)))
 
 
 def oracle_ops(accuracy: list[int], count_register: list[int], min_correct: int) -> tuple[list[Op], int]:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qbnn.engines.bitrow_kernels import walsh_hadamard
-from qbnn.engines.lowering import H, PERM, PHASE, SWAP, LoweredCircuit, Op, pack_ops
+from qbnn.engines.lowering import H, PERM, PHASE, SWAP, Op
+from qbnn.engines.oplist import program_of
 
 if TYPE_CHECKING:
     from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState
@@ -47,8 +48,6 @@ class ReflectionReplay:
         None unless U is an H layer on distinct qubits followed only by permutations, and S_0 is the zero
         reflection on every qubit (X on all, one Z conditioned on all, X on all).
         """
-        from qbnn.engines.structured import StructuredProgram
-
         parts = program.lowered.iterate_parts
         if parts is None:
             return None
@@ -62,9 +61,7 @@ class ReflectionReplay:
             return None
         if not _is_zero_reflection(ops[num_oracle + num_u : num_oracle + num_u + num_s0], program.num_qubits):
             return None
-        oracle_ops = list(ops[:num_oracle])
-        oracle = StructuredProgram(program.num_qubits, LoweredCircuit(program.num_qubits, oracle_ops), pack_ops(oracle_ops))
-        return cls(oracle, np.arange(h, dtype=np.int64), program.phase_factor)
+        return cls(program_of(ops[:num_oracle], program.num_qubits), np.arange(h, dtype=np.int64), program.phase_factor)
 
     def applies_to(self, state: StructuredState) -> bool:
         """True when every index bit of ``state`` came from U's H layer (the state U Q^k |0>)."""

@@ -180,19 +180,20 @@ class StructuredProgram:
     def measurements(self) -> list[tuple[int, int]]:
         return self.lowered.measurements
 
+    @classmethod
+    def of(cls, lowered: LoweredCircuit) -> StructuredProgram:
+        """The program of already lowered ops (packed once for the kernels)."""
+        return cls(lowered.num_qubits, lowered, pack_ops(lowered.ops))
+
     @cached_property
     def _classical_run_end(self) -> np.ndarray:
         """For each op index i: the end of the run of classical ops (kind < 3) starting at i (i if op i is not one)."""
-        total = len(self.arrays[0])
-        stops = np.where(self.arrays[0] < 3, total, np.arange(total))
-        return np.minimum.accumulate(stops[::-1])[::-1] if total else stops
+        return _first_at_or_after(self.arrays[0] >= 3)
 
     @cached_property
     def _next_classical(self) -> np.ndarray:
         """For each op index i: the first classical op at or after i (the number of ops if none)."""
-        total = len(self.arrays[0])
-        starts = np.where(self.arrays[0] < 3, np.arange(total), total)
-        return np.minimum.accumulate(starts[::-1])[::-1] if total else starts
+        return _first_at_or_after(self.arrays[0] < 3)
 
     def apply(self, state: StructuredState, simulator: StructuredSimulator | None = None) -> StructuredState:
         """Apply the program to ``state`` in place (arrays may be replaced when the index grows)."""
@@ -235,6 +236,13 @@ class StructuredProgram:
         for _ in range(k):
             self.apply(state, simulator)
         return state
+
+
+def _first_at_or_after(flags: np.ndarray) -> np.ndarray:
+    """For each index i, the first j >= i with ``flags[j]`` (``len(flags)`` if none)."""
+    total = flags.size
+    found = np.where(flags, np.arange(total), total)
+    return np.minimum.accumulate(found[::-1])[::-1] if total else found
 
 
 #: Rows of at least this many words (p >= 20) run their classical gates on every core numba has.
@@ -319,8 +327,7 @@ class StructuredSimulator:
 
     def compile(self, circuit: QuantumCircuit) -> StructuredProgram:
         """Classify and lower the gates once; refuses unsupported gates with their position."""
-        lowered = lower_circuit(circuit)
-        return StructuredProgram(circuit.num_qubits, lowered, pack_ops(lowered.ops))
+        return StructuredProgram.of(lower_circuit(circuit))
 
     def compile_iterates(self, problem, preparation: StructuredProgram) -> list[StructuredProgram]:
         """The problem's Grover iterates compiled; with one iterate, from its parts and ``preparation`` (U, lowered).
@@ -331,8 +338,7 @@ class StructuredSimulator:
         parts = problem.iterate_parts
         if parts is None:  # minibatches: one iterate per batch, each on its own circuit
             return [self.compile(q) for q in problem.iterates]
-        lowered = lower_grover_iterate(*parts, lowered_preparation=preparation.lowered)
-        return [StructuredProgram(lowered.num_qubits, lowered, pack_ops(lowered.ops))]
+        return [StructuredProgram.of(lower_grover_iterate(*parts, lowered_preparation=preparation.lowered))]
 
     def check_memory(self, num_qubits: int, num_index: int) -> None:
         need = state_memory_bytes(num_qubits, num_index)
