@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["ALL_ONES", "row_bits", "bits_at", "index_outcomes", "extend_index", "draw_indices"]
+__all__ = ["ALL_ONES", "row_bits", "bits_at", "index_outcomes", "extend_index", "duplicated_rows", "draw_indices"]
 
 ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -69,3 +69,18 @@ def draw_indices(amplitudes: np.ndarray, shots: int, rng: np.random.Generator) -
     cdf /= cdf[-1]
     draws = np.searchsorted(cdf, rng.random(shots), side="right")
     return np.minimum(draws, cdf.size - 1).astype(np.int64)
+
+
+def duplicated_rows(rows: np.ndarray, p: int, qubit: int) -> np.ndarray:
+    """Every row copied into a new top index bit p; row ``qubit`` becomes that bit."""
+    if p < 6:
+        width = 1 << p
+        low = rows & np.uint64((1 << width) - 1)
+        new_rows = low | (low << np.uint64(width))
+        new_rows[qubit] = np.uint64(((1 << (2 * width)) - 1) ^ ((1 << width) - 1))
+        return np.ascontiguousarray(new_rows)
+    words = rows.shape[1]
+    new_rows = np.concatenate([rows, rows], axis=1)
+    new_rows[qubit, :words] = 0
+    new_rows[qubit, words:] = ALL_ONES
+    return new_rows

@@ -11,9 +11,12 @@ of kind ``UNITARY`` or ``DIAGONAL``; :func:`apply_general_op` runs it here:
 - otherwise (a constant qubit, or one entangled with others) the qubit
   becomes a new index bit, as H on a constant qubit does: every row is
   duplicated and a'_(i,v) = U[v][q(i)] a_i where the conditions hold,
-  [v = q(i)] a_i where they do not. A state that would get more index bits
-  than qubits is first rewritten densely (qubit q = index bit q), so the
-  index never exceeds the qubit count.
+  [v = q(i)] a_i where they do not. When the qubit was not constant, two
+  settings that differed only in it now reach the same basis state: their
+  amplitudes are added (:func:`~qbnn.engines.merge.merge_index`), so the
+  description stays one-to-one and every readout exact. A state that would
+  get more index bits than qubits is first rewritten densely (qubit q =
+  index bit q), so the index never exceeds the qubit count.
 
 Amplitudes stay float64 while every op is real (ry, h, real controlled
 rotations); the first complex factor turns them into complex128, and the
@@ -26,8 +29,9 @@ import numpy as np
 from numba import njit
 
 from qbnn.engines.bitrow_kernels import _flips_with_bit, _independent_of_bit, _reindex_to_bit, _release_bit
-from qbnn.engines.bitrows import ALL_ONES, index_outcomes
+from qbnn.engines.bitrows import ALL_ONES, duplicated_rows, index_outcomes, row_bits
 from qbnn.engines.lowering import DIAGONAL, H, UNITARY, Op
+from qbnn.engines.merge import merge_index
 from qbnn.errors import ResourceLimitError
 from qbnn.memory import format_bytes
 
@@ -164,9 +168,19 @@ def apply_general_op(state, op: Op, limit: int) -> None:
     size = 1 << p
     out = np.empty(2 * size, dtype=amp.dtype)
     _split(amp, size, state.rows[q], cond, u00, u01, u10, u11, out)
-    state.rows = _duplicated_rows(state.rows, p, q)
+    constant = _is_constant(state.rows[q], p)
+    state.rows = duplicated_rows(state.rows, p, q)
     state.amplitudes = out
     state.num_index_bits = p + 1
+    state._row_buffer = state._amp_buffer = None
+    if not constant:  # settings that differed only in qubit q now reach the same basis state: add them up
+        merge_index(state, [q], limit)
+
+
+def _is_constant(row: np.ndarray, p: int) -> bool:
+    """The qubit holds the same value at every index setting (then a split creates no duplicate basis state)."""
+    bits = row_bits(row, p)
+    return bool(bits.min() == bits.max())
 
 
 def _compact(state) -> None:
@@ -184,18 +198,3 @@ def _compact(state) -> None:
         padded[: bits.size] = bits
         rows[q] = np.packbits(padded, bitorder="little").view(np.uint64)
     state.rows, state.amplitudes, state.num_index_bits = rows, vector, n
-
-
-def _duplicated_rows(rows: np.ndarray, p: int, qubit: int) -> np.ndarray:
-    """Every row copied into a new top index bit p; row ``qubit`` becomes that bit."""
-    if p < 6:
-        width = 1 << p
-        low = rows & np.uint64((1 << width) - 1)
-        new_rows = low | (low << np.uint64(width))
-        new_rows[qubit] = np.uint64(((1 << (2 * width)) - 1) ^ ((1 << width) - 1))
-        return np.ascontiguousarray(new_rows)
-    words = rows.shape[1]
-    new_rows = np.concatenate([rows, rows], axis=1)
-    new_rows[qubit, :words] = 0
-    new_rows[qubit, words:] = ALL_ONES
-    return new_rows

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from qbnn.engines.bitrow_kernels import DONE, LOW_MASKS, NEEDS_EXTENSION, run_ops_tiled
-from qbnn.engines.bitrows import ALL_ONES, extend_index, row_bits
+from qbnn.engines.bitrows import duplicated_rows, extend_index, row_bits
 from qbnn.engines.lowering import H, PERM, PHASE
+from qbnn.engines.merge import INT_KEY_BITS, merge_index
 from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import QbnnError, ResourceLimitError
 from qbnn.memory import format_bytes
@@ -53,10 +54,8 @@ __all__ = [
 NOISE_MODELS = ("bit-flip", "phase-flip", "depolarizing")
 #: Error types of the inserted ops.
 X_ERROR, Y_ERROR, Z_ERROR = 1, 2, 3
-#: Index settings whose merged amplitude is at most this are dropped when the state is laid out again.
-_ZERO = 1e-13
-#: Up to this many qubits a basis state is keyed by one integer when merging; wider circuits number distinct patterns.
-_INT_KEY_BITS = 62
+#: Up to this many qubits a basis state is keyed by one integer when merging (tests lower it to force the wide path).
+_INT_KEY_BITS = INT_KEY_BITS
 
 
 @dataclass(frozen=True)
@@ -268,94 +267,20 @@ def insert_errors(noisy: NoisyProgram, slots: np.ndarray, types: np.ndarray) -> 
 # --------------------------------------------------------------------------- running
 
 
-def _pack_rows(bits: np.ndarray) -> np.ndarray:
-    """(rows, 2^p) 0/1 -> packed uint64 words (index i is bit i % 64 of word i // 64)."""
-    size = bits.shape[1]
-    words = max(1, size // 64)
-    packed = np.packbits(bits, axis=1, bitorder="little")
-    out = np.zeros((bits.shape[0], words * 8), dtype=np.uint8)
-    out[:, : packed.shape[1]] = packed
-    return np.ascontiguousarray(out).view(np.uint64)
-
-
 def general_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[int], max_memory_bytes: int) -> None:
     """H on any qubit (its row any function of the index), in place; exact for every state of the class.
 
     H|x> = sum_c (-1)^{c x} |c> / sqrt 2: the index doubles, the qubit becomes the new bit. Index
-    settings that now reach the same basis state are merged (amplitudes summed, zeros dropped), and
-    the state is laid out again with ``low_qubits`` (those that later Hadamards act on) as the low
-    index bits and the distinct patterns of the other rows above them, so those qubits are plain
-    index bits again and the kernel's fast H layers apply.
+    settings that now reach the same basis state are merged and the state is laid out again with
+    ``low_qubits`` (those that later Hadamards act on) as the low index bits
+    (:func:`~qbnn.engines.merge.merge_index`), so the kernel's fast H layers apply again.
     """
     p = state.num_index_bits
-    size = 1 << p
-    n = state.num_qubits
-    low = sorted(set(int(q) for q in low_qubits) | {int(qubit)})
-    rest = [r for r in range(n) if r not in set(low)]
-    width = len(low)
     flip = row_bits(state.rows[qubit], p).astype(bool)
-    amplitudes = np.concatenate([state.amplitudes, np.where(flip, -state.amplitudes, state.amplitudes)]) / math.sqrt(2)
-    low_value = np.zeros(size, dtype=np.int64)
-    for j, q in enumerate(low):
-        if q != qubit:
-            low_value |= row_bits(state.rows[q], p).astype(np.int64) << j
-    low_value = np.concatenate([low_value, low_value | (1 << low.index(qubit))])
-    if not rest:
-        pattern, wide = np.zeros(2 * size, dtype=np.int64), False
-    elif len(rest) + width <= _INT_KEY_BITS:  # one integer key per setting: (pattern of the other rows, low qubits)
-        pattern = np.zeros(size, dtype=np.int64)
-        for j, r in enumerate(rest):
-            pattern |= row_bits(state.rows[r], p).astype(np.int64) << j
-        pattern, wide = np.concatenate([pattern, pattern]), False
-    else:  # wide circuits: number the distinct patterns first
-        bits = np.stack([row_bits(state.rows[r], p) for r in rest])
-        packed = np.ascontiguousarray(np.packbits(bits, axis=0, bitorder="little").T)
-        keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-        distinct, pattern = np.unique(keys, return_inverse=True)
-        pattern = np.concatenate([pattern.ravel(), pattern.ravel()]).astype(np.int64)
-        table = np.unpackbits(np.frombuffer(distinct.tobytes(), dtype=np.uint8).reshape(distinct.size, -1), axis=1, bitorder="little")
-        wide = True
-    groups, group_of = np.unique((pattern << width) | low_value, return_inverse=True)
-    merged = np.bincount(group_of.ravel(), weights=amplitudes, minlength=groups.size)
-    keep = np.abs(merged) > _ZERO
-    groups, merged = groups[keep], merged[keep]
-    used, rank = np.unique(groups >> width, return_inverse=True)
-    high_bits = math.ceil(math.log2(used.size)) if used.size > 1 else 0
-    new_p = width + high_bits
-    need = state_memory_bytes(n, new_p)
-    if need > max_memory_bytes:
-        raise ResourceLimitError(
-            f"a noisy trajectory's state grew to {new_p} superposed qubits ({format_bytes(need)}, "
-            f"{format_bytes(max_memory_bytes)} available): errors left too many work qubits entangled; "
-            "lower the error rate or the number of Grover iterations"
-        )
-    new_size = 1 << new_p
-    new_amplitudes = np.zeros(new_size)
-    new_amplitudes[(groups & ((1 << width) - 1)) | (rank.ravel().astype(np.int64) << width)] = merged
-    padded = np.full(1 << high_bits, used[0], dtype=np.int64)  # unused high values: the first pattern, amplitude 0
-    padded[: used.size] = used
-    if width >= 6:  # every word lies inside one high value: build the packed words directly
-        words = new_size // 64
-        first_index = np.arange(words, dtype=np.int64) << 6
-        rows = np.empty((n, words), dtype=np.uint64)
-        for j, q in enumerate(low):
-            rows[q] = ~LOW_MASKS[j] if j < 6 else np.where((first_index >> j) & 1, ALL_ONES, np.uint64(0))
-        of_word = padded[first_index >> width]
-        for j, r in enumerate(rest):
-            bit = table[of_word, j] if wide else (of_word >> j) & 1
-            rows[r] = np.where(bit, ALL_ONES, np.uint64(0))
-        state.rows = rows
-    else:
-        new_bits = np.zeros((n, new_size), dtype=np.uint8)
-        index = np.arange(new_size, dtype=np.int64)
-        for j, q in enumerate(low):
-            new_bits[q] = (index >> j) & 1
-        of_index = padded[index >> width]
-        for j, r in enumerate(rest):
-            new_bits[r] = table[of_index, j] if wide else (of_index >> j) & 1
-        state.rows = _pack_rows(new_bits)
-    state.amplitudes = new_amplitudes
-    state.num_index_bits = new_p
+    state.amplitudes = np.concatenate([state.amplitudes, np.where(flip, -state.amplitudes, state.amplitudes)]) / math.sqrt(2)
+    state.rows = duplicated_rows(state.rows, p, qubit)
+    state.num_index_bits = p + 1
+    merge_index(state, set(int(q) for q in low_qubits) | {int(qubit)}, max_memory_bytes, int_key_bits=_INT_KEY_BITS)
 
 
 def run_arrays(
