@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 DOCS_STAMP := $(VENV)/.installed-docs
 
 .PHONY: run test golden bench docs install clean
-GOLDEN_TESTS := tests/cli/test_golden.py tests/cli/test_resources.py tests/test_report.py tests/cli/test_demo.py
+GOLDEN_TESTS := tests/cli/test_golden.py tests/cli/test_resources.py tests/experiments/test_report.py tests/cli/test_demo.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ run: $(STAMP)
 	$(BIN)/qbnn reproduce --out results/
 
 test: $(TEST_STAMP)
-	@start=$$(date +%s); $(BIN)/python -m qbnn.engines.precompile && \
+	@start=$$(date +%s); $(BIN)/python -m qbnn.simulator.precompile && \
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=10; status=$$?; \
 	echo "make test: the suite took $$(( $$(date +%s) - start )) s (2 workers, numba's kernels compiled first)"; exit $$status
 

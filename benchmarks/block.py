@@ -32,8 +32,8 @@ def breast_cancer_problem(points: int = 455, features: int = 16, seed: int = 0):
     from sklearn.pipeline import make_pipeline
 
     from qbnn.classifier import MedianBinarizer
-    from qbnn.data import Dataset
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
 
     bunch = load_breast_cancer()

@@ -28,9 +28,9 @@ import time
 
 import numpy as np
 
-from qbnn.data import Dataset
-from qbnn.memory import format_bytes
-from qbnn.network import Network
+from qbnn.model.data import Dataset
+from qbnn.core.memory import format_bytes
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 #: A network with exactly p parameters for each p (16 random points); fewer qubits preferred.
@@ -102,7 +102,7 @@ def cpu_seconds() -> float:
 
 def _warm_up() -> None:
     """Compile (or load) the kernels the tasks use, so neither time nor idle memory counts that."""
-    from qbnn.engines.dask_chunks import warm_up
+    from qbnn.simulator.chunks import warm_up
 
     warm_up()
 
@@ -111,7 +111,7 @@ def _warm_up() -> None:
 
 
 def landscape_case(client, p: int) -> dict:
-    from qbnn.landscape_summary import distributed_landscape_summary
+    from qbnn.landscape.summary import distributed_landscape_summary
 
     problem = random_problem(p)
     start = time.perf_counter()
@@ -150,7 +150,7 @@ def reference_case(p: int) -> dict:
     code = (
         "import json, time, benchmarks.distributed as b\n"
         "from qbnn.engines.registry import get_engine\n"
-        "from qiskit import QuantumCircuit; from qbnn.engines.structured import StructuredSimulator\n"
+        "from qiskit import QuantumCircuit; from qbnn.simulator.structured import StructuredSimulator\n"
         "warm = QuantumCircuit(2); warm.h(0); warm.cx(0, 1); StructuredSimulator().run(warm)  # compile the kernels\n"
         f"problem = b.random_problem({p}); base = b.reset_peak()\n"
         "amp = get_engine('structured').prepare(problem); t0 = time.perf_counter(); c0 = b.cpu_seconds()\n"
@@ -164,7 +164,7 @@ def reference_case(p: int) -> dict:
 
 
 def run_on_cluster(kind: str, p: int, workers: int) -> dict:
-    from qbnn.engines.cluster import dask_client
+    from qbnn.core.cluster import dask_client
 
     with dask_client(workers=workers) as client:
         client.run(_warm_up)

@@ -6,7 +6,7 @@
 Each row runs in a fresh process: random 16-point data on a network with p
 weights and the ``counter`` activation (fewer qubits than the paper's, so
 fewer bit-rows), U once (the index grows in place), then one Grover iterate
-Q gate by gate and a second one replayed (:mod:`qbnn.engines.reflection`: S_chi gate by gate, the
+Q gate by gate and a second one replayed (:mod:`qbnn.simulator.reflection`: S_chi gate by gate, the
 reflection's amplitude action without walking U's permutations; bit for bit the same state), each
 timed. Peak memory is the process's VmHWM above an import-only process, beside the engine's own plan (what the memory check counts). Nothing is
 asserted; numbers are reported.
@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from benchmarks.run import _root, peak_rss_bytes, random_problem
-from qbnn.memory import format_bytes
+from qbnn.core.memory import format_bytes
 
 #: p -> layers with p = n0 * n1 + n1 weights.
 LAYERS = {26: (12, 2, 1), 28: (6, 4, 1), 30: (5, 5, 1)}
@@ -32,8 +32,8 @@ LAYERS = {26: (12, 2, 1), 28: (6, 4, 1), 30: (5, 5, 1)}
 
 def large_case(p: int) -> dict:
     """One row, in this process: compile, U, one timed Q; the engine's memory plan and the real peak."""
-    from qbnn.engines.reflection import ReflectionReplay
-    from qbnn.engines.structured import StructuredSimulator, state_memory_bytes
+    from qbnn.simulator.reflection import ReflectionReplay
+    from qbnn.simulator.structured import StructuredSimulator, state_memory_bytes
     from qbnn.problem import TrainingProblem
 
     base = random_problem(LAYERS[p], points=16)
@@ -70,7 +70,7 @@ def large_case(p: int) -> dict:
 
 
 def _baseline() -> int:
-    code = "import benchmarks.large, qbnn.engines.structured, qbnn.problem; from benchmarks.run import peak_rss_bytes; print(peak_rss_bytes())"
+    code = "import benchmarks.large, qbnn.simulator.structured, qbnn.problem; from benchmarks.run import peak_rss_bytes; print(peak_rss_bytes())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=_root())
     return int(out.stdout.strip().splitlines()[-1])
 

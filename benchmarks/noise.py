@@ -8,7 +8,7 @@ depolarizing noise after every gate on each of its qubits), each drawn
 conditioned on at least one error (the ones that cost work; error-free runs
 reuse the noiseless state), timed over ``--trajectories`` of them.
 Aer: the same gate list with the same Pauli channel after every gate
-(``qbnn.engines.noise_aer.engine_circuit``) run by Aer's state-vector method
+(``qbnn.simulator.noise_aer.engine_circuit``) run by Aer's state-vector method
 on one thread, where every shot is one trajectory; timed as time(S shots) / S
 (S so that the run takes about a quarter of ``--limit``; Aer's fixed overhead
 included), on growing QBNN circuits until one shot exceeds ``--limit`` seconds
@@ -27,8 +27,8 @@ import numpy as np
 
 
 def _problems():
-    from qbnn.data import Dataset, paper_problem
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset, paper_problem
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
 
     one = paper_problem(1)
@@ -45,7 +45,7 @@ def _best_k(problem) -> int:
 
 def ours(problem, rate: float, trajectories: int) -> dict:
     from qbnn.engines.amplify_noisy import NoisyAmplification
-    from qbnn.engines.noise import PauliNoise
+    from qbnn.simulator.noise import PauliNoise
 
     k = _best_k(problem)
     amplification = NoisyAmplification(problem, PauliNoise("depolarizing", rate), trajectories=trajectories)
@@ -65,9 +65,9 @@ def aer(problem, rate: float, limit: float) -> dict | None:
     from qiskit_aer import AerSimulator
 
     from qbnn.engines.amplify_structured import StructuredAmplification
-    from qbnn.engines.noise import PauliNoise
-    from qbnn.engines.noise_aer import engine_circuit
-    from qbnn.engines.structured import StructuredSimulator
+    from qbnn.simulator.noise import PauliNoise
+    from qbnn.simulator.noise_aer import engine_circuit
+    from qbnn.simulator.structured import StructuredSimulator
 
     k = _best_k(problem)
     exact = StructuredAmplification(problem, StructuredSimulator())

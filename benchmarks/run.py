@@ -12,7 +12,7 @@ iteration for p = 8..24 parameter qubits with 16 random training points, and
 divided by the engine's time, (5) the fastest single call of one
 iteration, ours against the previous kernel (``run_ops_previous``) on the
 same state, whose results must be identical, and (6) the iterate as the
-amplification engine runs it, replayed (:mod:`qbnn.engines.reflection`). The p = 26, 28, 30 rows are in
+amplification engine runs it, replayed (:mod:`qbnn.simulator.reflection`). The p = 26, 28, 30 rows are in
 ``benchmarks.large``. The engine and the bare XORs are timed in
 alternating rounds in the same process and the fastest round of each is kept,
 so that other load on a shared machine affects both alike. Nothing here is
@@ -33,12 +33,12 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from qbnn.data import Dataset
-from qbnn.engines.bitrow_kernels import DONE, run_ops, run_ops_previous
-from qbnn.engines.lowering import H, PERM, PHASE, SWAP
-from qbnn.engines.structured import StructuredSimulator, StructuredState
-from qbnn.memory import format_bytes
-from qbnn.network import Network
+from qbnn.model.data import Dataset
+from qbnn.simulator.kernels import DONE, run_ops, run_ops_previous
+from qbnn.simulator.ops import H, PERM, PHASE, SWAP
+from qbnn.simulator.structured import StructuredSimulator, StructuredState
+from qbnn.core.memory import format_bytes
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 SCALING = [(3, 2, 1), (3, 3, 1), (4, 3, 1), (5, 3, 1), (4, 4, 1), (5, 4, 1)]
@@ -98,8 +98,8 @@ def structured_and_floor(problem: TrainingProblem, rounds: int = 5) -> tuple[flo
 
 
 def replayed_iteration(problem: TrainingProblem, state: StructuredState) -> float:
-    """Seconds per iterate as the amplification engine runs it (:mod:`qbnn.engines.reflection`), fastest batch."""
-    from qbnn.engines.reflection import ReflectionReplay
+    """Seconds per iterate as the amplification engine runs it (:mod:`qbnn.simulator.reflection`), fastest batch."""
+    from qbnn.simulator.reflection import ReflectionReplay
 
     sim = StructuredSimulator()
     (q,) = sim.compile_iterates(problem, sim.compile(problem.state_preparation))

@@ -108,7 +108,7 @@ def _timed(fn, min_seconds: float = 1.0, max_repeats: int = 50) -> float:
 
 
 def measure_structured(n: int, m: int, seed: int) -> dict:
-    from qbnn.engines.structured import StructuredSimulator
+    from qbnn.simulator.structured import StructuredSimulator
 
     _, clauses = planted_instance(n, m, seed)
     sim = StructuredSimulator()
@@ -202,7 +202,7 @@ def worker(simulator: str, n: int, m: int, seed: int) -> None:
 
 
 def available_bytes() -> int:
-    from qbnn.memory import available_memory_bytes
+    from qbnn.core.memory import available_memory_bytes
 
     return available_memory_bytes()
 

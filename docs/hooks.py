@@ -44,8 +44,8 @@ def _figure(name: str) -> str:
 
     matplotlib.use("Agg")
     from qbnn.compile.qbnn import compile_qbnn
-    from qbnn.data import Dataset
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset
+    from qbnn.model.network import Network
 
     if name != "one-point-circuit":
         raise ValueError(f"unknown qbnn-figure {name!r}")

@@ -23,8 +23,8 @@ def dask_cluster():
     The chunk kernels are compiled here first: numba caches them on disk, so the two workers load them
     instead of each compiling them again (half a minute on a fresh checkout).
     """
-    from qbnn.engines.cluster import dask_client
-    from qbnn.engines.dask_chunks import warm_up
+    from qbnn.core.cluster import dask_client
+    from qbnn.simulator.chunks import warm_up
 
     warm_up()
 
@@ -113,12 +113,12 @@ def golden(request):
 #: Tests that share a session fixture run in one worker, so it is built once: one `qbnn reproduce` run, one
 #: engine cache, one transpiled device circuit, one Dask cluster (any test whose name says dask, too).
 ONE_WORKER_FILES = {
-    "tests/test_report.py": "reproduce",
-    "tests/test_search.py": "search",
+    "tests/experiments/test_report.py": "reproduce",
+    "tests/search/test_search.py": "search",
     "tests/hardware/test_device.py": "device",
     "tests/engines/test_distributed_structured.py": "dask",
-    "tests/engines/test_cluster.py": "dask",
-    "tests/test_landscape_summary.py": "dask",
+    "tests/core/test_cluster.py": "dask",
+    "tests/landscape/test_summary.py": "dask",
 }
 
 

@@ -11,7 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from qbnn.classifier import MedianBinarizer, QuantumBNNClassifier
-from qbnn.data import paper_problem
+from qbnn.model.data import paper_problem
 
 # Checks run on real-valued data with up to 10 features, so this instance binarises at the medians, has
 # one hidden neuron ([10, 1, 1]: 11 parameter qubits, within max_parameters=20) and the counter sign
@@ -146,7 +146,7 @@ def test_bad_data_raises_value_error(X, y, message):
 
 
 def test_multibit_classifier_quantises_at_training_quantiles_and_predicts_with_the_forward_pass():
-    from qbnn.quantize import QuantileQuantizer
+    from qbnn.model.quantize import QuantileQuantizer
 
     rng = np.random.default_rng(4)
     X = rng.normal(size=(16, 2))

@@ -18,7 +18,7 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
 def test_lazy_names_are_the_module_objects() -> None:
     from qbnn.problem import TrainingProblem
-    from qbnn.sampler import StructuredSampler
+    from qbnn.simulator.sampler import StructuredSampler
 
     assert qbnn.TrainingProblem is TrainingProblem
     assert qbnn.StructuredSampler is StructuredSampler

@@ -2,7 +2,7 @@
 
 Reproduces and extends Fawaz et al., *Training and Meta-Training Binary Neural
 Networks with Quantum Computing* (KDD 2019), simulating the circuits exactly
-with a structured engine (DESIGN.md section 3).
+with a structured engine (docs/concepts/engine.md).
 """
 
 from __future__ import annotations
@@ -16,30 +16,33 @@ from qbnn.errors import (
     UnsupportedGateError,
 )
 
+from qbnn._moved import install as _install_moved
+
 __version__ = "0.1.0"
+_install_moved()
 
 
 #: Public names and the module each lives in, imported on first use so that
 #: ``import qbnn`` stays cheap (scikit-learn, Qiskit and numba load only when needed).
 _LAZY = {
     "TrainingProblem": "qbnn.problem",
-    "Network": "qbnn.network",
-    "Dataset": "qbnn.data",
-    "load_csv": "qbnn.data",
-    "paper_problem": "qbnn.data",
+    "Network": "qbnn.model.network",
+    "Dataset": "qbnn.model.data",
+    "load_csv": "qbnn.model.data",
+    "paper_problem": "qbnn.model.data",
     "compute_landscape": "qbnn.landscape",
     "get_engine": "qbnn.engines.registry",
     "train": "qbnn.search",
     "TrainingResult": "qbnn.search",
     "BlockCoordinate": "qbnn.search",
-    "Condition": "qbnn.conditioning",
-    "estimate_solutions": "qbnn.counting",
+    "Condition": "qbnn.model.conditioning",
+    "estimate_solutions": "qbnn.search.counting",
     "QuantumBNNClassifier": "qbnn.classifier",
     "MedianBinarizer": "qbnn.classifier",
-    "QuantileQuantizer": "qbnn.quantize",
-    "StructuredSampler": "qbnn.sampler",
-    "exact_probabilities": "qbnn.sampler",
-    "PauliNoise": "qbnn.engines.noise",
+    "QuantileQuantizer": "qbnn.model.quantize",
+    "StructuredSampler": "qbnn.simulator.sampler",
+    "exact_probabilities": "qbnn.simulator.sampler",
+    "PauliNoise": "qbnn.simulator.noise",
     "NoisyAmplification": "qbnn.engines.amplify_noisy",
     "noise_study": "qbnn.experiments.noise_study",
 }

@@ -18,8 +18,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qbnn.data import Dataset
-from qbnn.network import Network
+from qbnn.model.data import Dataset
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem, resolve_target
 
 __all__ = ["QuantumBNNClassifier", "MedianBinarizer"]
@@ -85,7 +85,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         median first (:class:`MedianBinarizer`), for real-valued data.
     input_bits : int
         1 (default): binary features as above. b in 2..6: multi-bit inputs
-        (:mod:`qbnn.multibit`); real features are quantised into the 2^b odd
+        (:mod:`qbnn.model.input_levels`); real features are quantised into the 2^b odd
         levels at their training quantiles (:class:`qbnn.QuantileQuantizer`,
         fitted in ``fit``) and the first layer sums them with reversible adders.
         Not with ``meta``.
@@ -101,7 +101,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from qbnn.data import paper_problem
+    >>> from qbnn.model.data import paper_problem
     >>> data = paper_problem(1)
     >>> clf = QuantumBNNClassifier(hidden=(2,), strategy="bbht", random_state=0).fit(data.X, data.y)
     >>> clf.score(data.X, data.y), clf.success_, clf.connections_ is None
@@ -152,7 +152,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _quantised_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
         """input_bits = b > 1: the 2^b odd levels at the training quantiles (QuantileQuantizer)."""
-        from qbnn.quantize import QuantileQuantizer
+        from qbnn.model.quantize import QuantileQuantizer
 
         if fit:
             if self.meta:
@@ -222,7 +222,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         """Refuse, before compiling, a network whose simulation cannot fit in memory (ValueError)."""
         from qbnn.compile.counter import counter_activation_ancillas
         from qbnn.compile.neurons import paper_activation_ancillas
-        from qbnn.memory import available_memory_bytes, format_bytes
+        from qbnn.core.memory import available_memory_bytes, format_bytes
 
         widest = max(network.layers[:-1])
         ancillas = (paper_activation_ancillas if self.activation == "paper" else counter_activation_ancillas)(widest)

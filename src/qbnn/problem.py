@@ -4,7 +4,7 @@ The *problem* in the problem -> strategy -> result pattern (STYLE.md):
 strategies and engines take a :class:`TrainingProblem`; iteration options
 belong to the strategy, not here. With ``free``/``values`` only some
 parameters are in superposition and the rest are classical constants of the
-circuit (a conditional problem, paper section 3; :mod:`qbnn.conditioning`).
+circuit (a conditional problem, paper section 3; :mod:`qbnn.model.conditioning`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from qiskit import QuantumCircuit
 
 from qbnn.compile.grover import grover_iterate, iterate_parts
 from qbnn.compile.qbnn import ACTIVATIONS, QBNNCircuit, compile_qbnn
-from qbnn.conditioning import Condition, make_condition
-from qbnn.data import Dataset, paper_problem
+from qbnn.model.conditioning import Condition, make_condition
+from qbnn.model.data import Dataset, paper_problem
 from qbnn.errors import ArchitectureError, DataError
 from qbnn.landscape import Landscape, check_compatible, compute_landscape
-from qbnn.network import MAX_SUPERPOSED, Network
+from qbnn.model.network import MAX_SUPERPOSED, Network
 
 __all__ = ["TrainingProblem", "MinibatchSaving", "resolve_target"]
 

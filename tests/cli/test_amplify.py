@@ -44,7 +44,7 @@ def test_amplify_threshold_follows_sin2(capsys):
 
 
 def test_amplify_on_two_dask_workers_equals_one_process(capsys, dask_cluster):
-    """--scheduler ADDR on the session's cluster of 2 workers (starting a local one: tests/test_landscape_summary.py)."""
+    """--scheduler ADDR on the session's cluster of 2 workers (starting a local one: tests/landscape/test_summary.py)."""
     args = ["amplify", "--problem", "1", "--meta", "--k", "0-4", "--json"]
     assert main(args) == 0
     single = json.loads(capsys.readouterr().out)

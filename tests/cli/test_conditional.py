@@ -8,8 +8,8 @@ import pytest
 
 from qbnn.cli.main import main
 from qbnn.landscape import compute_landscape
-from qbnn.network import Network
-from qbnn.data import paper_problem
+from qbnn.model.network import Network
+from qbnn.model.data import paper_problem
 
 VALUES = "1,-1,1,1,1,-1,1,1"
 

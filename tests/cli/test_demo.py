@@ -99,7 +99,7 @@ def test_real_data_study_tiny(capsys, tmp_path):
         assert 0.0 <= m["train_mean"] <= 1.0 and 0.0 <= m["test_mean"] <= 1.0
     assert json.loads((tmp_path / "realdata_breast-cancer.json").read_text()) == out
     assert "| method |" in (tmp_path / "realdata_breast-cancer.md").read_text()
-    from qbnn.outputs import check_output_folder
+    from qbnn.core.outputs import check_output_folder
 
     assert check_output_folder(tmp_path) == tmp_path  # recorded: `qbnn reproduce --out` there still accepts the folder
 

@@ -1,7 +1,7 @@
 """The `--json` contract of every command on the paper's problems, held against golden files.
 
 A change to what a command prints is a visible diff in tests/golden/ (resources is pinned in
-tests/cli/test_resources.py, the demo in tests/cli/test_demo.py, report.md's table in tests/test_report.py); after a deliberate change
+tests/cli/test_resources.py, the demo in tests/cli/test_demo.py, report.md's table in tests/experiments/test_report.py); after a deliberate change
 run `make golden` (pytest --regen-golden) and commit the new files. The values themselves are
 checked elsewhere against independent references; here the whole object is pinned.
 """

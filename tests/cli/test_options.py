@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from qbnn.cli.main import main
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.landscape import compute_landscape
-from qbnn.network import Network
+from qbnn.model.network import Network
 
 CSV = "a,b,y\n3,-1,1\n-3,1,0\n1,-3,1\n"
 

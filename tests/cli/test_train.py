@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qbnn.cli.main import main
-from qbnn.data import paper_problem
-from qbnn.network import Network
+from qbnn.model.data import paper_problem
+from qbnn.model.network import Network
 
 
 def run_json(capsys, *args: str) -> tuple[int, dict]:

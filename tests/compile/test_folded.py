@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qbnn.compile.folded import compile_folded
-from qbnn.conditioning import Condition
-from qbnn.data import Dataset, paper_problem
-from qbnn.engines.structured import StructuredSimulator
+from qbnn.model.conditioning import Condition
+from qbnn.model.data import Dataset, paper_problem
+from qbnn.simulator.structured import StructuredSimulator
 from qbnn.engines.registry import get_engine
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.testing import assert_circuit_matches_network
 

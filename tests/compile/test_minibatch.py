@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from qiskit.quantum_info import Statevector
 
 from qbnn.compile.minibatch import compile_minibatch, split_batches
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import DataError
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.testing import classical_minibatch_probabilities
 
 

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qbnn.compile import compile_qbnn
-from qbnn.data import Dataset, paper_problem
+from qbnn.model.data import Dataset, paper_problem
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import compute_landscape
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.testing import accuracy_bits_from_circuit, assert_circuit_matches_network
 
 

@@ -10,9 +10,9 @@ from qbnn.cli.main import main
 from qbnn.compile import qbnn as qbnn_module
 from qbnn.compile.qbnn import compile_qbnn
 from qbnn.compile.size import MAX_GATES, check_circuit_size, estimate_qbnn_size
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import ResourceLimitError
-from qbnn.network import Network
+from qbnn.model.network import Network
 
 
 def random_data(points: int, features: int, seed: int = 0) -> Dataset:

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbnn.amplitude import success_probability
-from qbnn.data import Dataset, parity_problem
+from qbnn.search.amplitude import success_probability
+from qbnn.model.data import Dataset, parity_problem
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
-from qbnn.engines.structured import StructuredSimulator
+from qbnn.simulator.structured import StructuredSimulator
 from qbnn.errors import DataError
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from qbnn.amplitude import success_probability
+from qbnn.search.amplitude import success_probability
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
 from qbnn.errors import EngineUnavailableError, QbnnError, ResourceLimitError
@@ -75,8 +75,8 @@ def test_full_circuit_state_after_u_equals_aers_state_vector():
 @pytest.mark.parametrize(("layers", "meta", "points"), [((3, 1), False, 4), ((2, 1), True, 3), ((2, 2, 1), False, 2)])
 def test_grover_iterate_agrees_with_aer_at_larger_k_on_smaller_circuits(layers, meta, points):
     """Circuits of the same class (paper sign, accuracy register, paper oracle) small enough for k up to 8."""
-    from qbnn.data import Dataset
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset
+    from qbnn.model.network import Network
 
     rng = np.random.default_rng(sum(layers) + points)
     data = Dataset(rng.choice([-1, 1], (points, layers[0])), rng.choice([-1, 1], points))
@@ -97,15 +97,15 @@ def test_aer_refuses_a_state_vector_that_does_not_fit():
 
 def test_aer_memory_check_does_not_move_with_the_momentary_load(monkeypatch):
     """It used to read MemAvailable, so the same command flipped between running and refusing."""
-    import qbnn.memory
+    import qbnn.core.memory
 
     monkeypatch.delenv("QBNN_MAX_MEMORY", raising=False)
-    monkeypatch.setattr(qbnn.memory, "available_memory_bytes", lambda: 1)  # a machine busy right now
+    monkeypatch.setattr(qbnn.core.memory, "available_memory_bytes", lambda: 1)  # a machine busy right now
     problem = TrainingProblem.paper(1, meta=True)
     need = (1 << problem.num_qubits) * 16
-    total = qbnn.memory.machine_memory_bytes()
+    total = qbnn.core.memory.machine_memory_bytes()
     pages = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    assert total == int(pages * qbnn.memory.USABLE_FRACTION)
+    assert total == int(pages * qbnn.core.memory.USABLE_FRACTION)
     if need > total:
         with pytest.raises(ResourceLimitError, match="may be used on this machine"):
             AerEngine().prepare(problem)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.engines.amplify_noisy import NoisyAmplification
-from qbnn.engines.noise import PauliNoise
-from qbnn.engines.noise_aer import aer_parameter_distributions
-from qbnn.network import Network
+from qbnn.simulator.noise import PauliNoise
+from qbnn.simulator.noise_aer import aer_parameter_distributions
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.search import train
 

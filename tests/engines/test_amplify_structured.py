@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from qbnn.cli.main import main
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.amplify_structured import StructuredAmplification, StructuredEngine, plan_memory
-from qbnn.engines.structured import StructuredSimulator, state_memory_bytes
+from qbnn.simulator.structured import StructuredSimulator, state_memory_bytes
 from qbnn.errors import ResourceLimitError
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 #: out of order on purpose: going back to a smaller k re-runs U when the state after U is not kept

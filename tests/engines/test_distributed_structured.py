@@ -9,7 +9,7 @@ from qiskit.circuit.library import MCXGate, ZGate
 
 from qbnn.engines.distributed_structured import DaskStructuredSimulator, default_chunk_bits
 from qbnn.engines.registry import get_engine
-from qbnn.engines.structured import StructuredSimulator
+from qbnn.simulator.structured import StructuredSimulator
 from qbnn.errors import QbnnError, ResourceLimitError, UnsupportedGateError
 from qbnn.problem import TrainingProblem
 from qbnn.search import train

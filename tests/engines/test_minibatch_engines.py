@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
 from qbnn.errors import DataError
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.search import train
 from qbnn.testing import classical_minibatch_probabilities

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.engines.oplist import FoldedEngine
 from qbnn.engines.registry import get_engine
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbnn.amplitude import success_probability
-from qbnn.data import Dataset, paper_problem
+from qbnn.search.amplitude import success_probability
+from qbnn.model.data import Dataset, paper_problem
 from qbnn.experiments.claims import (
     ScalingCase,
     landscape_independence,
@@ -21,7 +21,7 @@ from qbnn.experiments.claims import (
     planted,
     scaling,
 )
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.search import BBHT, PaperSchedule, train
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qbnn.data import paper_problem
+from qbnn.model.data import paper_problem
 from qbnn.hardware.crossover import (
     CrossoverRow,
     SizeCost,
@@ -16,7 +16,7 @@ from qbnn.hardware.crossover import (
     first_crossing,
 )
 from qbnn.hardware.fault_tolerant import CCZFactory, SurfaceCodeModel, logical_counts
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 
 

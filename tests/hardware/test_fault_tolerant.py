@@ -21,7 +21,7 @@ from qbnn.hardware.fault_tolerant import (
     search_iterations,
 )
 from qbnn.problem import TrainingProblem
-from qbnn.resources import gate_profile
+from qbnn.hardware.resources import gate_profile
 
 
 def _qualtran_mcx(controls: int):
@@ -175,8 +175,8 @@ def test_no_solution_is_costed_as_a_search_for_one_and_says_so():
 
     import numpy as np
 
-    from qbnn.data import Dataset
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset
+    from qbnn.model.network import Network
 
     X = np.array(list(itertools.product((-1, 1), repeat=3)))
     problem = TrainingProblem(Network((3, 2, 1)), Dataset(X, X.prod(axis=1)))

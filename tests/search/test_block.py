@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import QbnnError
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.search import BlockCoordinate, train
 from qbnn.search.block import durr_hoyer_budget

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qbnn.amplitude import success_probability
+from qbnn.search.amplitude import success_probability
 from qbnn.cli.options import (
     ActivationOption,
     BatchSizeOption,
@@ -25,18 +25,18 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.engines.cluster import engine_session
+from qbnn.cli.session import engine_session
 from qbnn.engines.registry import get_engine
-from qbnn.parsing import parse_int_range
+from qbnn.core.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
-from qbnn.progress import progress_bar
+from qbnn.core.progress import progress_bar
 
 def _num_solutions(session, training: TrainingProblem) -> int:
     """M for the sin^2 law: from the Dask landscape when on Dask (the 2^p counts never reach this process)."""
     if not session.on_dask:
         return training.num_solutions
-    from qbnn.landscape_summary import distributed_landscape_summary
+    from qbnn.landscape.summary import distributed_landscape_summary
 
     summary = distributed_landscape_summary(training.network, training.data, session.client)
     return summary.solutions_at_least(training.target)

@@ -20,7 +20,7 @@ from qbnn.cli.options import (
     ValuesOption,
 )
 from qbnn.errors import QbnnError
-from qbnn.outputs import atomic_path, check_output_file, write_text_atomic
+from qbnn.core.outputs import atomic_path, check_output_file, write_text_atomic
 from qbnn.problem import TrainingProblem
 
 

@@ -21,7 +21,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.counting import count_by_phase_estimation, estimate_solutions
+from qbnn.search.counting import count_by_phase_estimation, estimate_solutions
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError
 from qbnn.problem import TrainingProblem, resolve_target

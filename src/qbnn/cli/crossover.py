@@ -38,7 +38,7 @@ def crossover_command(
 
     Example: qbnn crossover --problem 1 --hidden 1-15 --plot crossover.png
     """
-    from qbnn.parsing import parse_int_range
+    from qbnn.core.parsing import parse_int_range
     from qbnn.hardware.crossover import crossover_figure, crossover_study, crossover_summary, crossover_table
     from qbnn.hardware.fault_tolerant import SurfaceCodeModel
 
@@ -52,8 +52,8 @@ def crossover_command(
     elif problem is not None:
         raise QbnnError("give either --problem or --data, not both")
     else:
-        from qbnn.data import load_csv
-        from qbnn.multibit import check_input_bits
+        from qbnn.model.data import load_csv
+        from qbnn.model.input_levels import check_input_bits
 
         dataset = load_csv(data, input_bits=check_input_bits(input_bits))
     model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
@@ -61,7 +61,7 @@ def crossover_command(
     if not result.rows:
         raise QbnnError(f"--hidden {hidden!r}: no width gives a network of at most 62 parameters")
     if plot is not None:
-        from qbnn.plots import save_figure
+        from qbnn.figures.paper import save_figure
 
         save_figure(crossover_figure(result), plot)
         print(f"wrote {plot}", file=sys.stderr)

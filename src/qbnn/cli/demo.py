@@ -10,8 +10,8 @@ import typer
 from qbnn.cli.options import EngineOption, JsonOption, SeedOption, console, emit
 from qbnn.engines.registry import ENGINE_NAMES
 from qbnn.errors import QbnnError
-from qbnn.outputs import check_files_in_folder, record_outputs, write_text_atomic
-from qbnn.network import Network
+from qbnn.core.outputs import check_files_in_folder, record_outputs, write_text_atomic
+from qbnn.model.network import Network
 
 
 def demo_command(
@@ -58,8 +58,8 @@ def demo_command(
         return
     features = 4 if features is None else features
     hidden = "2" if hidden is None else hidden
-    from qbnn.multibit import MAX_INPUT_BITS
-    from qbnn.parsing import parse_int_range
+    from qbnn.model.input_levels import MAX_INPUT_BITS
+    from qbnn.core.parsing import parse_int_range
 
     bits = parse_int_range(input_bits, parameter="input_bits", low=1, high=MAX_INPUT_BITS)
     from qbnn.experiments.demo import DemoSettings, run_demo

@@ -16,11 +16,11 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.conditioning import make_condition
-from qbnn.engines.cluster import wants_dask
+from qbnn.model.conditioning import make_condition
+from qbnn.core.cluster import wants_dask
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import compute_landscape
-from qbnn.network import MAX_SUPERPOSED
+from qbnn.model.network import MAX_SUPERPOSED
 
 
 def landscape_command(
@@ -50,9 +50,9 @@ def landscape_command(
             )
         summary = compute_landscape(network, dataset, condition=condition).summary()
     else:
-        from qbnn.engines.cluster import dask_client
-        from qbnn.landscape_summary import distributed_landscape_summary
-        from qbnn.progress import progress_bar
+        from qbnn.core.cluster import dask_client
+        from qbnn.landscape.summary import distributed_landscape_summary
+        from qbnn.core.progress import progress_bar
 
         with dask_client(workers, scheduler) as client, progress_bar("landscape chunks", enabled=not json_output) as tick:
             summary = distributed_landscape_summary(network, dataset, client, progress=tick).to_json()

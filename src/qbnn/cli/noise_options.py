@@ -25,7 +25,7 @@ TrajectoriesOption = Annotated[
 
 def noisy_amplification(training, noise: str | None, trajectories: int | None, seed: int, engine: str, workers, scheduler):
     """The problem prepared for noisy runs, or None without ``--noise``; refuses what noise cannot combine with."""
-    from qbnn.engines.noise import parse_noise
+    from qbnn.simulator.noise import parse_noise
 
     parsed = parse_noise(noise)
     if parsed is None:

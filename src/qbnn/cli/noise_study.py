@@ -41,7 +41,7 @@ def noise_study_command(
 
     Example: qbnn noise-study --problem 1 --rates 1e-5,1e-4,1e-3 --out results/
     """
-    from qbnn.engines.noise import PauliNoise
+    from qbnn.simulator.noise import PauliNoise
     from qbnn.experiments.noise_study import noise_study, study_figure, study_table
     from qbnn.problem import TrainingProblem
 

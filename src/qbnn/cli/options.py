@@ -10,10 +10,10 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 
-from qbnn.data import Dataset, load_csv, paper_problem
+from qbnn.model.data import Dataset, load_csv, paper_problem
 from qbnn.errors import ArchitectureError, DataError
-from qbnn.multibit import MAX_INPUT_BITS, check_input_bits, check_meta
-from qbnn.network import Network, parse_layers
+from qbnn.model.input_levels import MAX_INPUT_BITS, check_input_bits, check_meta
+from qbnn.model.network import Network, parse_layers
 
 __all__ = [
     "ProblemOption",

@@ -11,7 +11,7 @@ import typer
 from qbnn.cli.options import EngineOption, SeedOption, console
 from qbnn.errors import QbnnError
 from qbnn.experiments.paper import ReproduceSettings
-from qbnn.outputs import check_output_folder
+from qbnn.core.outputs import check_output_folder
 
 
 def reproduce_command(
@@ -41,7 +41,7 @@ def reproduce_command(
     if runs < 1 or shots < 1:
         raise QbnnError("{runs} and {shots} must be at least 1", runs=..., shots=...)
     check_output_folder(out, parameter="out", force=force)  # before any work
-    from qbnn.report import paper_numbers_reproduced, reproduce
+    from qbnn.experiments.report import paper_numbers_reproduced, reproduce
 
     settings = ReproduceSettings(runs=runs, shots=shots, seed=seed, engine=engine)
     start = time.perf_counter()

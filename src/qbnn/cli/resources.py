@@ -19,10 +19,10 @@ from qbnn.cli.options import (
     ValuesOption,
 )
 from qbnn.errors import QbnnError
-from qbnn.multibit import MAX_INPUT_BITS, check_meta
-from qbnn.parsing import parse_int_range
+from qbnn.model.input_levels import MAX_INPUT_BITS, check_meta
+from qbnn.core.parsing import parse_int_range
 from qbnn.problem import TrainingProblem
-from qbnn.resources import activation_cost, problem_resources, unfolded_resources
+from qbnn.hardware.resources import activation_cost, problem_resources, unfolded_resources
 
 
 def resources_command(
@@ -150,7 +150,7 @@ def _compare_activations(text: str, json_output: bool) -> None:
 
 def _compare_input_bits(network, dataset, bits: list[int], json_output: bool) -> None:
     """Qubits, gates and CX of U against b, both activations, both adders (features at full scale)."""
-    from qbnn.multibit_resources import input_bits_costs
+    from qbnn.hardware.input_bit_costs import input_bits_costs
 
     check_meta(network.meta, max(bits))
     rows = input_bits_costs(network, dataset, bits)

@@ -25,15 +25,15 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.engines.cluster import engine_session
+from qbnn.cli.session import engine_session
 from qbnn.errors import QbnnError
-from qbnn.outputs import check_output_file
-from qbnn.parsing import parse_index_list, parse_single_int
+from qbnn.core.outputs import check_output_file
+from qbnn.core.parsing import parse_index_list, parse_single_int
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
-from qbnn.progress import progress_bar
+from qbnn.core.progress import progress_bar
 from qbnn.search import STRATEGY_NAMES, train
-from qbnn.structure import describe_configuration
+from qbnn.model.describe import describe_configuration
 
 
 def train_command(
@@ -120,7 +120,7 @@ def train_command(
     if result.weights is not None:
         structure = describe_configuration(network, result.weights, result.connections, dataset.feature_names)
     if draw is not None and result.weights is not None:
-        from qbnn.plots import network_figure, save_figure
+        from qbnn.figures.paper import network_figure, save_figure
 
         save_figure(
             network_figure(

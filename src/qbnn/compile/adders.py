@@ -1,6 +1,6 @@
 """Controlled addition of a classical constant into a register, from X, CX and MCX gates only.
 
-The multi-bit first layer (:mod:`qbnn.compile.multibit`) adds each input's
+The multi-bit first layer (:mod:`qbnn.compile.input_layer`) adds each input's
 value, a classical constant of the training point, into an accumulator
 whenever a weight qubit says so. Two constructions, both exact modulo 2^m on
 an m-qubit register (bit 0 first) and both in the structured engine's class:

@@ -19,7 +19,7 @@ from qiskit.circuit import Qubit
 
 from qbnn.compile.neurons import controlled_x
 from qbnn.compile.oracles import multi_controlled_z
-from qbnn.network import firing_threshold
+from qbnn.model.network import firing_threshold
 
 __all__ = [
     "counter_bits",

@@ -1,6 +1,6 @@
 """CX count of one (multi-)controlled gate after transpiling to CX + U, cached per kind of gate.
 
-Used by the resource counts (:mod:`qbnn.resources`) and the adder costs (:mod:`qbnn.compile.adders`);
+Used by the resource counts (:mod:`qbnn.hardware.resources`) and the adder costs (:mod:`qbnn.compile.adders`);
 it lives in ``compile/`` so that both import downwards.
 """
 

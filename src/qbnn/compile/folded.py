@@ -1,6 +1,6 @@
 """U with fixed parameters folded into classical constants (conditional landscapes, paper section 3).
 
-Only the free parameters of a :class:`~qbnn.conditioning.Condition` get
+Only the free parameters of a :class:`~qbnn.model.conditioning.Condition` get
 qubits. Everything the fixed ones determine is folded before any gate is
 emitted, point by point:
 
@@ -15,7 +15,7 @@ emitted, point by point:
   T - c <= 0 or > f), so a block inside one neuron costs that neuron and the
   layers after it.
 
-The gate list (engine :class:`~qbnn.engines.gate_table.Op` records) is the
+The gate list (engine :class:`~qbnn.simulator.ops.Op` records) is the
 one source: :meth:`FoldedQBNN.qbnn_circuit` turns it into a Qiskit circuit for
 ``circuit``/``resources``/Aer, and the block trainer runs the same ops on the
 structured engine without Qiskit.
@@ -31,11 +31,11 @@ import numpy as np
 from qiskit import QuantumCircuit, QuantumRegister
 
 from qbnn.compile.counter import at_least_cubes, counter_bits
-from qbnn.conditioning import Condition
-from qbnn.data import Dataset
-from qbnn.engines.gate_table import H, PERM, PHASE, Op
+from qbnn.model.conditioning import Condition
+from qbnn.model.data import Dataset
+from qbnn.simulator.ops import H, PERM, PHASE, Op
 from qbnn.errors import ArchitectureError
-from qbnn.network import Network, firing_threshold
+from qbnn.model.network import Network, firing_threshold
 
 __all__ = ["FoldedQBNN", "compile_folded", "ops_to_circuit", "threshold_ops", "Literal"]
 
@@ -262,7 +262,7 @@ def compile_folded(
         raise ArchitectureError("unknown {activation}; choose paper or counter", activation=activation)
     if condition.network.layers != network.layers or condition.network.meta != network.meta:
         raise ValueError("the condition belongs to another network")
-    multibit = data.input_bits > 1  # the first layer sums b-bit features with adders (qbnn.compile.multibit)
+    multibit = data.input_bits > 1  # the first layer sums b-bit features with adders (qbnn.compile.input_layer)
     free_weights = [j for j in condition.free if j < network.num_weights]
     free_connections = [j for j in condition.free if j >= network.num_weights]
     qubit_of: dict[int, int] = {}
@@ -281,7 +281,7 @@ def compile_folded(
             hidden_qubit[(layer, n)] = next_qubit
             next_qubit += 1
     if multibit and any(0 in states[0] for states, _ in per_point):
-        from qbnn.compile.multibit import MultibitFirstLayer, weighted_sign_ops
+        from qbnn.compile.input_layer import MultibitFirstLayer, weighted_sign_ops
 
         width = MultibitFirstLayer(data).width
         registers["sum"] = list(range(next_qubit, next_qubit + width))

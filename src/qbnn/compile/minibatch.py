@@ -21,9 +21,9 @@ from qiskit import QuantumCircuit
 from qbnn.compile.oracles import multi_controlled_z
 from qbnn.compile.qbnn import QBNNCircuit, compile_qbnn
 from qbnn.compile.size import check_circuit_size
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import DataError
-from qbnn.network import Network
+from qbnn.model.network import Network
 
 __all__ = ["MinibatchCircuits", "compile_minibatch", "split_batches"]
 

@@ -21,7 +21,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Qubit
 from qiskit.circuit.library import MCXGate
 
-from qbnn.network import firing_threshold
+from qbnn.model.network import firing_threshold
 
 __all__ = ["controlled_x", "paper_activation", "paper_activation_ancillas"]
 

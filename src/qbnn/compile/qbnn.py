@@ -27,13 +27,13 @@ from qiskit.circuit import Qubit
 from qbnn.compile.counter import counter_activation, counter_activation_ancillas
 from qbnn.compile.neurons import paper_activation, paper_activation_ancillas
 from qbnn.compile.size import check_circuit_size
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.landscape import check_compatible
-from qbnn.network import Network
+from qbnn.model.network import Network
 
 if TYPE_CHECKING:
-    from qbnn.conditioning import Condition
+    from qbnn.model.conditioning import Condition
 
 __all__ = ["ACTIVATIONS", "Activation", "QBNNCircuit", "ancillas_needed", "compile_qbnn"]
 
@@ -57,7 +57,7 @@ ACTIVATIONS: dict[str, Activation] = {
 class QBNNCircuit:
     """The compiled QBNN: the circuit U and where its registers sit.
 
-    >>> from qbnn.data import paper_problem
+    >>> from qbnn.model.data import paper_problem
     >>> qbnn = compile_qbnn(Network((3, 2, 1)), paper_problem(1))
     >>> qbnn.parameter_qubits == list(range(8)), len(qbnn.accuracy_qubits)
     (True, 8)
@@ -100,7 +100,7 @@ def multibit_first_layer(network: Network, data: Dataset, adder: str):
     """The adder-based first layer for b-bit data (b > 1), or None: binary data keep the paper's circuit."""
     if data.input_bits == 1:
         return None
-    from qbnn.compile.multibit import MultibitFirstLayer
+    from qbnn.compile.input_layer import MultibitFirstLayer
 
     return MultibitFirstLayer(data, adder)
 
@@ -128,7 +128,7 @@ def compile_qbnn(
     basis configuration the parameter qubits hold, which is how it is checked
     against the classical forward pass. With multi-bit data (``data.input_bits``
     > 1) the first layer sums the inputs with controlled adders (``adder``, see
-    :mod:`qbnn.compile.multibit`) instead of an input register and ``activation``.
+    :mod:`qbnn.compile.input_layer`) instead of an input register and ``activation``.
     """
     check_compatible(network, data)
     if activation not in ACTIVATIONS:

@@ -7,8 +7,8 @@ needs C(N, ceil(N/2)) ancillas and twice as many gates per neuron, and U
 repeats the network once per training point; :func:`check_circuit_size`
 refuses what would not be reasonable to build and says what would fit.
 
->>> from qbnn.data import paper_problem
->>> from qbnn.network import Network
+>>> from qbnn.model.data import paper_problem
+>>> from qbnn.model.network import Network
 >>> estimate_qbnn_size(Network((3, 2, 1)), paper_problem(1)).gates
 560
 """
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from math import comb
 
 from qbnn.compile.counter import at_least_cubes, counter_bits
-from qbnn.data import Dataset
+from qbnn.model.data import Dataset
 from qbnn.errors import ResourceLimitError
-from qbnn.memory import format_bytes
-from qbnn.network import Network, firing_threshold
+from qbnn.core.memory import format_bytes
+from qbnn.model.network import Network, firing_threshold
 
 __all__ = ["MAX_GATES", "BYTES_PER_GATE", "CircuitSize", "activation_gates", "estimate_qbnn_size", "check_circuit_size"]
 
@@ -34,7 +34,7 @@ BYTES_PER_GATE = 1024
 
 
 def activation_gates(activation: str, num_inputs: int, gated: bool = False) -> int:
-    """Gates of one sign circuit on N inputs, in closed form (``qbnn.resources.activation_cost`` builds it)."""
+    """Gates of one sign circuit on N inputs, in closed form (``qbnn.hardware.resources.activation_cost`` builds it)."""
     k = firing_threshold(num_inputs)
     if activation == "paper":
         subsets = comb(num_inputs, k)

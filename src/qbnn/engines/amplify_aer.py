@@ -14,7 +14,7 @@ import numpy as np
 
 from qbnn.engines.protocol import Amplification
 from qbnn.errors import EngineUnavailableError, ResourceLimitError
-from qbnn.memory import format_bytes, machine_memory_bytes
+from qbnn.core.memory import format_bytes, machine_memory_bytes
 
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem

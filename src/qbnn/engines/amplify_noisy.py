@@ -1,7 +1,7 @@
 """Amplitude amplification under Pauli noise: success probabilities from exact trajectories.
 
 U Q^k is run as segments (U, then one Grover iterate per step) with Pauli
-errors inserted (:mod:`qbnn.engines.noise`). The estimator of the success
+errors inserted (:mod:`qbnn.simulator.noise`). The estimator of the success
 probability after k iterations is stratified on "no error at all", whose
 probability q0(k) = (1 - r)^S(k) over the S(k) (gate, qubit) slots is known
 exactly and whose run is the noiseless one:
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qbnn.engines.amplify_structured import StructuredAmplification
-from qbnn.engines.noise import NoisyProgram, PauliNoise, run_noisy_segments, sample_error_slots
+from qbnn.simulator.noise import NoisyProgram, PauliNoise, run_noisy_segments, sample_error_slots
 from qbnn.engines.protocol import Amplification
-from qbnn.engines.structured import StructuredSimulator, StructuredState, state_memory_bytes
+from qbnn.simulator.structured import StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import QbnnError
 
 if TYPE_CHECKING:

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qbnn.engines.bitrow_kernels import index_bit_of
-from qbnn.engines.bitrows import bits_at
+from qbnn.simulator.kernels import index_bit_of
+from qbnn.simulator.bitrows import bits_at
 from qbnn.engines.protocol import Amplification
-from qbnn.engines.reflection import ReflectionReplay
-from qbnn.engines.structured import MAX_DENSE_QUBITS, StructuredSimulator, StructuredState, state_memory_bytes
+from qbnn.simulator.reflection import ReflectionReplay
+from qbnn.simulator.structured import MAX_DENSE_QUBITS, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import ResourceLimitError
-from qbnn.landscape import landscape_memory_bytes
-from qbnn.memory import format_bytes
+from qbnn.landscape.exact import landscape_memory_bytes
+from qbnn.core.memory import format_bytes
 
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem
@@ -83,7 +83,7 @@ class StructuredAmplification(Amplification):
     ``keep_initial`` forces (True) or forbids (False) keeping the state after U; by default it is kept
     when it fits. Tests force the memory-saving paths at small p with ``keep_initial=False`` and a small
     ``dense_limit``. ``replay`` (default) runs each iterate as S_chi gate by gate plus the reflection's
-    amplitude action (:mod:`qbnn.engines.reflection`: bit for bit the same state, without walking U's
+    amplitude action (:mod:`qbnn.simulator.reflection`: bit for bit the same state, without walking U's
     permutations twice); ``replay=False`` walks every gate of Q.
     """
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qbnn.amplitude import success_probability
+from qbnn.search.amplitude import success_probability
 from qbnn.engines.protocol import Amplification
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ The 2^p index settings split by their high bits into 2^m chunks of 2^c local
 indices (i = h 2^c + l). Each chunk keeps its own bit-rows and amplitudes on a
 worker, as a Dask future that stays there between gates and iterations, and
 is advanced by the one-process engine's compiled kernel
-(:func:`~qbnn.engines.bitrow_kernels.run_ops`) over the circuit's own lowered
+(:func:`~qbnn.simulator.kernels.run_ops`) over the circuit's own lowered
 gates. Every permutation and Z-type sign acts row-wise and an H on a low index
 bit stays inside a chunk; only three things cross chunks:
 
@@ -18,7 +18,7 @@ bit stays inside a chunk; only three things cross chunks:
   reduction instead of 2m exchanges (DESIGN.md section 3's reflection about
   the uniform state). Otherwise each H runs as a chunk butterfly.
 
-Tasks (:mod:`qbnn.engines.dask_chunks`) never modify their inputs (a chunk
+Tasks (:mod:`qbnn.simulator.chunks`) never modify their inputs (a chunk
 is replaced, not mutated), so Dask may move, spill or recompute them. The
 index layout is the one-process engine's, and results equal it to rounding
 (tests: 1e-12). Per Grover iteration the driver waits twice (at the diffusion
@@ -26,8 +26,9 @@ and at the end); nothing of size 2^p comes back to it.
 
 In Python (``qbnn amplify/train --workers N`` do the same)::
 
-    from qbnn.engines.cluster import dask_client
+    from qbnn.core.cluster import dask_client
     from qbnn.engines.registry import get_engine
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
 
     with dask_client(workers=2) as client:
@@ -44,10 +45,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from qbnn.engines.bitrow_kernels import DONE, NEEDS_EXTENSION, REFUSED_H
-from qbnn.engines.dask_chunks import (
+from qbnn.simulator.kernels import DONE, NEEDS_EXTENSION, REFUSED_H
+from qbnn.simulator.chunks import (
     Chunk,
-    Goal,
     amplitudes_of,
     chunk_distribution,
     chunk_draw,
@@ -65,14 +65,38 @@ from qbnn.engines.dask_chunks import (
     successes,
     totals,
 )
-from qbnn.engines.cluster import cluster_workers, default_client
+from qbnn.core.cluster import cluster_workers, default_client
 from qbnn.engines.protocol import Amplification
 from qbnn.errors import QbnnError, ResourceLimitError, UnsupportedGateError
-from qbnn.memory import available_memory_bytes, format_bytes
+from qbnn.core.memory import available_memory_bytes, format_bytes
 
 if TYPE_CHECKING:
-    from qbnn.engines.structured import StructuredProgram, StructuredState
+    from qbnn.simulator.structured import StructuredProgram, StructuredState
     from qbnn.problem import TrainingProblem
+
+#: Configurations classified at once when marking solutions (bounded working memory, as the landscape).
+_GOAL_BATCH = 1 << 20
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What counts as a solution, sent to the workers: the classical check of the problem (its ``good`` is all the chunks call)."""
+
+    network: Network
+    X: np.ndarray
+    y: np.ndarray
+    target: int
+    exclude: tuple[int, ...]
+
+    def good(self, configurations: np.ndarray) -> np.ndarray:
+        good = np.empty(configurations.size, dtype=bool)
+        for start in range(0, configurations.size, _GOAL_BATCH):  # bounded working memory, as the landscape
+            part = configurations[start : start + _GOAL_BATCH]
+            good[start : start + part.size] = self.network.batch_correct_counts(part, self.X, self.y) >= self.target
+        if self.exclude:
+            good &= ~np.isin(configurations, np.asarray(self.exclude, dtype=np.int64))
+        return good
+
 
 __all__ = [
     "ChunkedState",
@@ -124,7 +148,8 @@ class ChunkedState:
 
 def _real_only(program: StructuredProgram) -> StructuredProgram:
     """``program``, or the one refusal if it holds a gate kind the Dask chunks do not run."""
-    from qbnn.engines.lowering import REAL_KINDS, refusal
+    from qbnn.simulator.lowering import refusal
+    from qbnn.simulator.ops import REAL_KINDS
 
     for op in program.lowered.ops:
         if op.kind not in REAL_KINDS:
@@ -180,13 +205,13 @@ class DaskStructuredSimulator:
 
     def compile(self, circuit) -> StructuredProgram:
         """The one-process engine's compiled program (the same lowering and packed arrays); real gate kinds only."""
-        from qbnn.engines.structured import StructuredSimulator
+        from qbnn.simulator.structured import StructuredSimulator
 
         return _real_only(StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile(circuit))
 
     def compile_iterates(self, problem, preparation: StructuredProgram) -> list[StructuredProgram]:
         """As the one-process engine compiles them (from U's lowering when there is one iterate); real kinds only."""
-        from qbnn.engines.structured import StructuredSimulator
+        from qbnn.simulator.structured import StructuredSimulator
 
         programs = StructuredSimulator(max_memory_bytes=self.max_memory_bytes).compile_iterates(problem, preparation)
         return [_real_only(program) for program in programs]
@@ -233,7 +258,7 @@ class DaskStructuredSimulator:
 
     def run(self, circuit, state: ChunkedState | None = None) -> ChunkedState:
         """Run from |0...0> (or from ``state``) and return the new state; ``state`` itself is unchanged."""
-        from qbnn.engines.structured import StructuredProgram
+        from qbnn.simulator.structured import StructuredProgram
 
         program = circuit if isinstance(circuit, StructuredProgram) else self.compile(circuit)
         return self.apply(self.zero_state(program.num_qubits) if state is None else state, program)
@@ -345,7 +370,7 @@ class DaskStructuredSimulator:
 
     def gather(self, state: ChunkedState) -> StructuredState:
         """The whole state in this process (small p only): identical in layout to the one-process engine's."""
-        from qbnn.engines.structured import StructuredState
+        from qbnn.simulator.structured import StructuredState
 
         parts = self.client.gather(state.chunks)
         rows = np.concatenate([p.rows for p in parts], axis=1) if len(parts) > 1 else parts[0].rows.copy()
@@ -504,7 +529,7 @@ class DaskStructuredAmplification(Amplification):
         return int(out[0]) if shots is None else out
 
     def _compute_distribution(self, k: int) -> np.ndarray:
-        from qbnn.engines.structured import MAX_DENSE_QUBITS
+        from qbnn.simulator.structured import MAX_DENSE_QUBITS
 
         p = len(self.parameter_qubits)
         if p > MAX_DENSE_QUBITS:
@@ -532,7 +557,7 @@ class DaskStructuredAmplification(Amplification):
 class DaskStructuredEngine:
     """Engine ``structured-dask``: the structured engine over chunks on a Dask cluster.
 
-    ``client`` defaults to the current Dask client (e.g. inside :func:`qbnn.engines.cluster.dask_client`).
+    ``client`` defaults to the current Dask client (e.g. inside :func:`qbnn.core.cluster.dask_client`).
     """
 
     name = "structured-dask"

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qbnn.compile.counter import at_least_cubes, counter_bits
-from qbnn.engines.bitrow_kernels import DONE, run_ops_tiled, walsh_hadamard
-from qbnn.engines.bitrows import row_bits
-from qbnn.engines.gate_table import H, PERM, PHASE, LoweredCircuit, Op
+from qbnn.simulator.kernels import DONE, run_ops_tiled, walsh_hadamard
+from qbnn.simulator.bitrows import row_bits
+from qbnn.simulator.ops import H, PERM, PHASE, LoweredCircuit, Op
 from qbnn.engines.protocol import Amplification
-from qbnn.engines.structured import StructuredProgram, StructuredSimulator, StructuredState
+from qbnn.simulator.structured import StructuredProgram, StructuredSimulator, StructuredState
 
 if TYPE_CHECKING:
     from qbnn.compile.folded import FoldedQBNN

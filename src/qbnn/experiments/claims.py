@@ -12,7 +12,7 @@
   with equal M and N but different accuracy histograms give the same success
   curve from the circuits.
 
-Each returns plain data (dicts, lists, numbers) for :mod:`qbnn.report`.
+Each returns plain data (dicts, lists, numbers) for :mod:`qbnn.experiments.report`.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnn.amplitude import optimal_iterations, success_curve
-from qbnn.data import Dataset, paper_problem, parity_problem, sign
+from qbnn.search.amplitude import optimal_iterations, success_curve
+from qbnn.model.data import Dataset, paper_problem, parity_problem, sign
 from qbnn.engines.registry import get_engine
 from qbnn.landscape import compute_landscape
-from qbnn.network import Network
+from qbnn.model.network import Network
 from qbnn.problem import TrainingProblem
 from qbnn.search import BestAccuracy, FixedK, train
-from qbnn.structure import describe_configuration
+from qbnn.model.describe import describe_configuration
 
 __all__ = [
     "ScalingCase",

@@ -116,9 +116,9 @@ def run_demo(settings: DemoSettings | None = None, progress: Callable[[str], Non
     from sklearn.pipeline import make_pipeline
 
     from qbnn.classifier import MedianBinarizer, QuantumBNNClassifier
-    from qbnn.data import Dataset
+    from qbnn.model.data import Dataset
     from qbnn.landscape import compute_landscape
-    from qbnn.network import Network
+    from qbnn.model.network import Network
 
     settings = settings or DemoSettings()
     X, y, _ = load_demo_data(settings.max_samples, settings.seed)

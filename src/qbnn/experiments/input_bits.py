@@ -2,7 +2,7 @@
 
 The same breast-cancer features and BNN as the demo, cross-validated on the
 same folds, with the features quantised into b = 1, 2, 3 bits (the 2^b odd
-levels at training-fold quantiles, :class:`qbnn.quantize.QuantileQuantizer`;
+levels at training-fold quantiles, :class:`qbnn.model.quantize.QuantileQuantizer`;
 b = 1 is the demo's median split). Per b: the quantum-trained BNN (Durr-Hoyer
 minimum finding), exhaustive search over the same BNN (the best any search
 can reach on the training fold) and logistic regression on the same quantised
@@ -86,10 +86,10 @@ def run_input_bits_study(
     from sklearn.model_selection import StratifiedKFold
 
     from qbnn.classifier import QuantumBNNClassifier
-    from qbnn.data import Dataset
+    from qbnn.model.data import Dataset
     from qbnn.landscape import compute_landscape
-    from qbnn.network import Network
-    from qbnn.quantize import QuantileQuantizer
+    from qbnn.model.network import Network
+    from qbnn.model.quantize import QuantileQuantizer
 
     settings = settings or DemoSettings()
     X, y, _ = load_demo_data(settings.max_samples, settings.seed)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbnn.engines.amplify_noisy import NoisyAmplification
-from qbnn.engines.noise import PauliNoise
+from qbnn.simulator.noise import PauliNoise
 from qbnn.problem import TrainingProblem
 
 __all__ = ["NoiseStudyRow", "NoiseStudy", "noise_study", "study_table", "study_figure"]
@@ -187,7 +187,7 @@ def study_table(studies: Sequence[NoiseStudy]) -> str:
 
 def study_figure(studies: Sequence[NoiseStudy], path: str | Path) -> Path:
     """Two panels against the error rate: best success probability, expected oracle calls (random search dashed)."""
-    from qbnn.plots import plt, save_figure
+    from qbnn.figures.paper import plt, save_figure
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     for study in studies:

@@ -1,7 +1,7 @@
 """The paper's evidence (section 5, figures 3-6), recomputed from the circuits by an engine.
 
 One function per figure; each returns plain data (dicts of lists and numbers)
-that :mod:`qbnn.report` turns into PNGs, ``results.json`` and ``report.md``.
+that :mod:`qbnn.experiments.report` turns into PNGs, ``results.json`` and ``report.md``.
 Everything random goes through numpy Generators seeded from
 :attr:`ReproduceSettings.seed`, so the same settings give the same numbers.
 """
@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from qbnn.amplitude import optimal_iterations, success_curve
-from qbnn.classical import steps_for_confidence, success_curve as classical_curve
+from qbnn.search.amplitude import optimal_iterations, success_curve
+from qbnn.baselines.random_search import steps_for_confidence, success_curve as classical_curve
 from qbnn.engines.protocol import Amplification
 from qbnn.engines.registry import get_engine
 from qbnn.problem import TrainingProblem
 from qbnn.search import BBHT, PaperSchedule, paper_schedule_success_cdf, train
-from qbnn.structure import describe_configuration
+from qbnn.model.describe import describe_configuration
 
 __all__ = ["ReproduceSettings", "PaperCases", "landscapes", "figure3", "figure4", "figure5", "figure6"]
 

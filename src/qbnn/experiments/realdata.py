@@ -119,7 +119,7 @@ def exhaustive_blocks(problem, blocks: list[tuple[int, ...]], vector: np.ndarray
 
     Keeps the current setting on ties (so it never gets worse); returns (vector, correct, forward passes).
     """
-    from qbnn.conditioning import Condition
+    from qbnn.model.conditioning import Condition
 
     network, data = problem.network, problem.data
     correct = int(network.correct_counts(vector[None, :], data.X, data.y)[0])
@@ -146,9 +146,9 @@ def run_real_data_study(settings: RealDataSettings | None = None, progress: Call
     from sklearn.pipeline import make_pipeline
 
     from qbnn.classifier import MedianBinarizer
-    from qbnn.data import Dataset
+    from qbnn.model.data import Dataset
     from qbnn.experiments.ste import train_ste
-    from qbnn.network import Network
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
     from qbnn.search import BlockCoordinate, train
 

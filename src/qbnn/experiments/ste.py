@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qbnn.network import Network
+from qbnn.model.network import Network
 
 __all__ = ["train_ste"]
 

@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from qbnn.amplitude import success_probability
-from qbnn.data import Dataset
+from qbnn.search.amplitude import success_probability
+from qbnn.model.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.hardware.fault_tolerant import (
     ModelLimitError,
@@ -29,7 +29,7 @@ from qbnn.hardware.fault_tolerant import (
     logical_counts,
     search_iterations,
 )
-from qbnn.network import MAX_SUPERPOSED, Network
+from qbnn.model.network import MAX_SUPERPOSED, Network
 
 __all__ = [
     "SizeCost",
@@ -249,7 +249,7 @@ REPORT_HIDDEN = tuple(range(1, 16))
 
 def report_study() -> Crossover:
     """The study ``qbnn reproduce`` shows: problem 1, [3, h, 1] for h = 1..15, a cheap classical timing sample."""
-    from qbnn.data import paper_problem
+    from qbnn.model.data import paper_problem
 
     return crossover_study(paper_problem(1), list(REPORT_HIDDEN), sample=1 << 12)
 

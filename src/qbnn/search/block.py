@@ -141,7 +141,7 @@ class BlockCoordinate:
         network = problem.network
         if self.init is None or (isinstance(self.init, str) and self.init == "random"):
             return network.bits_to_parameters(rng.integers(0, 2, network.num_parameters))
-        from qbnn.conditioning import parse_values
+        from qbnn.model.conditioning import parse_values
 
         try:
             return parse_values(self.init if not isinstance(self.init, Path) else str(self.init), network)

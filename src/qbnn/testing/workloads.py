@@ -30,8 +30,8 @@ def problem_kind(kind: str):
     """A small TrainingProblem of each kind: the paper's, meta, threshold, exclusions, counter sign, multi-bit, folded."""
     import numpy as np
 
-    from qbnn.data import Dataset, paper_problem
-    from qbnn.network import Network
+    from qbnn.model.data import Dataset, paper_problem
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
 
     if kind not in PROBLEM_KINDS:
