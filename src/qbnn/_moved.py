@@ -42,7 +42,7 @@ MOVED = {
     "qbnn.quantize": "qbnn.model.quantize",
     "qbnn.landscape_summary": "qbnn.landscape.summary",
     "qbnn.counting": "qbnn.search.counting",
-    "qbnn.amplitude": "qbnn.search.amplitude",
+    "qbnn.amplitude": "qbnn.engines.amplitude",
     "qbnn.resources": "qbnn.hardware.resources",
     "qbnn.multibit_resources": "qbnn.hardware.input_bit_costs",
     "qbnn.compile.multibit": "qbnn.compile.input_layer",

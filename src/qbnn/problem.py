@@ -9,7 +9,7 @@ circuit (a conditional problem, paper section 3; :mod:`qbnn.model.conditioning`)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 import numpy as np
@@ -203,15 +203,27 @@ class TrainingProblem:
         """U, with whatever work registers the oracle needs (a count register for targets below all points)."""
         return self._base_qbnn if self.target == self.data.num_points else self._workspace_qbnn
 
+    def variant(self, **changes) -> TrainingProblem:
+        """The same problem with some fields changed: the one way to derive a problem (every other field is copied).
+
+        >>> TrainingProblem.paper(1, batch_size=4).variant(activation="counter").batch_size
+        4
+        """
+        unknown = sorted(set(changes) - set(_INIT_FIELDS))
+        if unknown:
+            raise TypeError(f"TrainingProblem has no field(s) {', '.join(unknown)}; fields: {', '.join(_INIT_FIELDS)}")
+        current = {name: getattr(self, name) for name in _INIT_FIELDS}
+        if "free" in changes and "values" not in changes and self.condition is None:
+            current["values"] = None
+        return TrainingProblem(**{**current, **changes})
+
     def with_target(self, min_correct: int) -> TrainingProblem:
         """The same search with another accuracy target, reusing the U circuits already compiled.
 
-        Durr-Hoyer minimum finding raises the target many times; U does not change.
+        Durr-Hoyer minimum finding raises the target many times; U does not change. Every other field
+        (batch size, exclusions, free set) is kept; a combination the library cannot run is refused.
         """
-        other = TrainingProblem(
-            self.network, self.data, min_correct=min_correct, activation=self.activation, exclude=self.exclude,
-            free=self.free, values=self.values,
-        )
+        other = self.variant(min_correct=min_correct)
         for name in ("_base_qbnn", "_workspace_qbnn"):
             if name in self.__dict__:  # cached_property values live in the instance dict
                 other.__dict__[name] = self.__dict__[name]
@@ -271,15 +283,17 @@ class TrainingProblem:
         """The same search with one oracle over all points (what minibatch oracles are compared with)."""
         if self.batch_size is None:
             return self
-        return TrainingProblem(
-            self.network, self.data, min_correct=self.min_correct, activation=self.activation, exclude=self.exclude
-        )
+        return self.variant(batch_size=None)
 
     def minibatch_saving(self) -> MinibatchSaving | None:
         """The qubits the minibatch oracles save against the full-batch circuit (paper section 6), or None."""
         if self.batch_size is None:
             return None
         return MinibatchSaving(int(self.batch_size), len(self.iterates), self.num_qubits, self.full_batch().num_qubits)
+
+
+#: The fields a TrainingProblem is constructed from (what :meth:`TrainingProblem.variant` copies).
+_INIT_FIELDS = tuple(f.name for f in fields(TrainingProblem) if f.init)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def test_fixed_weights_fold_into_the_offset(bits, point, fixed):
 def test_structured_engine_and_aer_agree_on_a_multibit_problem():
     from qbnn.engines.amplify_aer import AerEngine
     from qbnn.engines.registry import get_engine
-    from qbnn.search.amplitude import success_probability
+    from qbnn.engines.amplitude import success_probability
 
     data = _random_data(np.random.default_rng(11), 2, 3, 2)
     training = TrainingProblem(Network((2, 1)), data, min_correct=2)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.model.data import Dataset, parity_problem
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine

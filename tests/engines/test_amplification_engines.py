@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.engines.amplify_aer import AerEngine
 from qbnn.engines.registry import get_engine
 from qbnn.errors import EngineUnavailableError, QbnnError, ResourceLimitError

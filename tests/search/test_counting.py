@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from qbnn.search.amplitude import optimal_iterations, success_probability
+from qbnn.engines.amplitude import optimal_iterations, success_probability
 from qbnn.cli.main import main
 from qbnn.search.counting import default_schedule, estimate_solutions
 from qbnn.engines.analytic import AnalyticEngine
@@ -87,10 +87,10 @@ def test_count_cli_on_the_default_structured_engine(capsys):
 def test_docstring_examples_run():
     import doctest
 
-    import qbnn.search.amplitude
+    import qbnn.engines.amplitude
     import qbnn.search.counting
 
-    for module in (qbnn.search.counting, qbnn.search.amplitude):
+    for module in (qbnn.search.counting, qbnn.engines.amplitude):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted >= 1
 

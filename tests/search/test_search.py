@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.model.data import Dataset
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError

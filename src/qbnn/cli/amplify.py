@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.cli.options import (
     ActivationOption,
     BatchSizeOption,

@@ -30,7 +30,7 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
 
     Not needed when the target is every point: then the oracle reads the accuracy qubits directly.
     """
-    points = qbnn.model.data.num_points
+    points = qbnn.data.num_points
     if not 0 <= min_correct <= points:
         raise DataError(
             f"{{min_correct}} is outside 0..{points} (the number of training points)", min_correct=min_correct
@@ -39,7 +39,7 @@ def with_threshold_workspace(qbnn: QBNNCircuit, min_correct: int) -> QBNNCircuit
         return qbnn
     circuit = qbnn.circuit.copy()  # a new register adds its qubits after every existing one
     circuit.add_register(QuantumRegister(counter_bits(points), COUNT_REGISTER))
-    return QBNNCircuit(qbnn.model.network, qbnn.model.data, circuit, qbnn.activation, qbnn.condition)
+    return QBNNCircuit(qbnn.network, qbnn.data, circuit, qbnn.activation, qbnn.condition)
 
 
 def _count_register(qbnn: QBNNCircuit) -> list[int]:
@@ -52,7 +52,7 @@ def _bits_of(index: int, width: int) -> list[int]:
 
 def marking_oracle(qbnn: QBNNCircuit, *, min_correct: int, exclude: Sequence[int] = ()) -> QuantumCircuit:
     """S_chi: -1 on states whose accuracy count is >= ``min_correct`` and whose parameters are not excluded."""
-    points = qbnn.model.data.num_points
+    points = qbnn.data.num_points
     params = qbnn.parameter_qubits
     acc = qbnn.accuracy_qubits
     oracle = qbnn.circuit.copy_empty_like(name="S_chi")

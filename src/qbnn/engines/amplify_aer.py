@@ -40,6 +40,7 @@ class AerAmplification(Amplification):
 
     def __init__(self, problem: TrainingProblem, max_memory_bytes: int | None = None) -> None:
         super().__init__(problem)
+        self.max_memory_bytes = max_memory_bytes
         n = problem.num_qubits
         need = (1 << n) * 16
         limit = machine_memory_bytes() if max_memory_bytes is None else max_memory_bytes  # not the momentary load
@@ -73,6 +74,9 @@ class AerAmplification(Amplification):
             dist = np.asarray(data[f"k{k}"], dtype=np.float64)
             dist.setflags(write=False)
             self._cache[k] = dist
+
+    def with_problem(self, problem: TrainingProblem) -> AerAmplification:
+        return AerAmplification(problem, self.max_memory_bytes)
 
     def _compute_distribution(self, k: int) -> np.ndarray:
         self.prefetch([k])

@@ -110,6 +110,12 @@ class NoisyAmplification(Amplification):
         self._noiseless_states: list[StructuredState] = []
         self.trajectories_run = 0  # measurements (:meth:`sample`) that ran a noisy trajectory
 
+    def with_problem(self, problem: TrainingProblem) -> NoisyAmplification:
+        """The same noise, trajectories, seed and simulator on ``problem`` (e.g. a raised threshold)."""
+        return NoisyAmplification(
+            problem, self.noise, trajectories=self.trajectories, seed=self.seed, confidence=self.confidence, simulator=self.simulator
+        )
+
     # --- segments and slots -----------------------------------------------------------
 
     def segments(self, k: int) -> list[NoisyProgram]:

@@ -105,6 +105,7 @@ class StructuredAmplification(Amplification):
     ) -> None:
         super().__init__(problem)
         self.simulator = simulator
+        self._replay_wanted = replay
         self.dense_limit = int(dense_limit)
         self.parameter_qubits = problem.parameter_qubits
         self.num_parameters = len(self.parameter_qubits)
@@ -167,6 +168,9 @@ class StructuredAmplification(Amplification):
                     self.distribution(k)
             else:
                 self.success_probability(k)
+
+    def with_problem(self, problem: TrainingProblem) -> StructuredAmplification:
+        return StructuredAmplification(problem, self.simulator, dense_limit=self.dense_limit, replay=self._replay_wanted)
 
     def _compute_distribution(self, k: int) -> np.ndarray:
         if not self.dense:

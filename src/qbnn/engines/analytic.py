@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.engines.protocol import Amplification
 
 if TYPE_CHECKING:
@@ -22,6 +22,9 @@ __all__ = ["AnalyticEngine", "AnalyticAmplification"]
 
 class AnalyticAmplification(Amplification):
     engine_name = "analytic"
+
+    def with_problem(self, problem: TrainingProblem) -> AnalyticAmplification:
+        return AnalyticAmplification(problem)
 
     def _compute_distribution(self, k: int) -> np.ndarray:
         good = self.problem.good_mask

@@ -528,6 +528,9 @@ class DaskStructuredAmplification(Amplification):
             out[chosen] = future.result()
         return int(out[0]) if shots is None else out
 
+    def with_problem(self, problem: TrainingProblem) -> DaskStructuredAmplification:
+        return DaskStructuredAmplification(problem, self.simulator, self.progress)
+
     def _compute_distribution(self, k: int) -> np.ndarray:
         from qbnn.simulator.structured import MAX_DENSE_QUBITS
 

@@ -193,6 +193,10 @@ class FoldedAmplification(Amplification):
         self._state_k = k
         return self._state
 
+    def with_problem(self, problem: TrainingProblem) -> FoldedAmplification:
+        """The same folded block (its U compiled once) for another target; the free set must be the block's."""
+        return FoldedAmplification(problem, self.block)
+
     def _compute_distribution(self, k: int) -> np.ndarray:
         return self._advance_to(k).probabilities(self.block.folded.parameter_qubits)
 

@@ -43,6 +43,14 @@ class Amplification(ABC):
         self._cdf_cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
     @abstractmethod
+    def with_problem(self, problem: TrainingProblem) -> Amplification:
+        """This engine, with all its settings (noise, memory limit, cluster, compiled U), prepared for ``problem``.
+
+        How strategies get the raised-threshold searches of minimum finding: from the engine object they
+        were given, never by looking an engine up by name (which would drop e.g. its noise).
+        """
+
+    @abstractmethod
     def _compute_distribution(self, k: int) -> np.ndarray:
         """Exact probabilities over the 2^p configurations after U Q^k (sums to 1)."""
 

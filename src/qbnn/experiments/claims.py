@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnn.search.amplitude import optimal_iterations, success_curve
+from qbnn.engines.amplitude import optimal_iterations, success_curve
 from qbnn.model.data import Dataset, paper_problem, parity_problem, sign
 from qbnn.engines.registry import get_engine
 from qbnn.landscape import compute_landscape

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from qbnn.search.amplitude import optimal_iterations, success_curve
+from qbnn.engines.amplitude import optimal_iterations, success_curve
 from qbnn.baselines.random_search import steps_for_confidence, success_curve as classical_curve
 from qbnn.engines.protocol import Amplification
 from qbnn.engines.registry import get_engine

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from qbnn.search.amplitude import success_probability
+from qbnn.engines.amplitude import success_probability
 from qbnn.model.data import Dataset
 from qbnn.errors import ArchitectureError
 from qbnn.hardware.fault_tolerant import (

@@ -135,7 +135,7 @@ def search_iterations(num_parameters: int, num_solutions: int | None = None) -> 
         return math.floor(math.pi / 4 * math.sqrt(size))
     if num_solutions <= 0:
         return 0
-    from qbnn.search.amplitude import optimal_iterations
+    from qbnn.engines.amplitude import optimal_iterations
 
     if num_parameters <= 62:
         return optimal_iterations(int(num_solutions), 2 ** int(num_parameters))

@@ -1,6 +1,6 @@
 """Search by amplitude amplification: strategies, the training loop and their exact statistics.
 
-Problem -> strategy -> result (STYLE.md): a :class:`~qbnn.problem.TrainingProblem`,
+Problem -> strategy -> result: a :class:`~qbnn.problem.TrainingProblem`,
 a strategy object with ``run(amplification, rng, budget, progress)``, and
 one :class:`TrainingResult` that the CLI prints and the report reads.
 """
@@ -12,9 +12,9 @@ from qbnn.search.statistics import (
     minimum_finding_success_probability,
     paper_schedule_success_cdf,
 )
-from qbnn.search.strategies import BBHT, STRATEGY_NAMES, BestAccuracy, FixedK, PaperSchedule, Strategy, make_strategy
-from qbnn.search.training import default_budget, train
 from qbnn.search.block import BlockCoordinate
+from qbnn.search.strategies import BBHT, STRATEGY_NAMES, BestAccuracy, FixedK, PaperSchedule, Strategy
+from qbnn.search.training import default_budget, make_strategy, train
 
 __all__ = [
     "TrainingResult",

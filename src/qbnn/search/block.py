@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qbnn.errors import QbnnError
-from qbnn.search.result import Progress, SearchTrace, TrainingResult
-from qbnn.search.strategies import check_growth, bbht_ceilings
+from qbnn.search.result import Progress, SearchTrace, TrainingResult, network_evaluations
+from qbnn.search.minimum_finding import durr_hoyer
+from qbnn.search.schedules import check_growth
 
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem
@@ -168,17 +169,29 @@ class BlockCoordinate:
         trace.best_correct = int((network.forward(data.X, weights, connections) == data.y).sum())
         folded_engine = FoldedEngine(memoize=self.memoize) if session.engine_name == "structured" else None
         for sweep in range(self.sweeps):
-            start_correct, start_calls = trace.best_correct, trace.calls
+            start_correct, start_calls, start_steps = trace.best_correct, trace.calls, len(trace.ks)
             for free in self.blocks(network.num_parameters):
                 if trace.best_correct >= points or trace.calls >= budget:
                     break
-                block_start = trace.calls
-                sub = TrainingProblem(network, data, activation=problem.activation, free=free, values=trace.vector)
+                block_start, block_steps = trace.calls, len(trace.ks)
+                sub = problem.variant(free=free, values=trace.vector, min_correct=None, exclude=())
                 compiled = folded_engine.compile(sub) if folded_engine is not None else None
                 self._minimum_finding(trace, sub, compiled, session.engine_name, rng, budget)
-                trace.block_log.append({"free": [free[0], free[-1]], "correct": trace.best_correct, "oracle_calls": trace.calls - block_start})
+                trace.block_log.append(
+                    {
+                        "free": [free[0], free[-1]],
+                        "correct": trace.best_correct,
+                        "oracle_calls": trace.calls - block_start,
+                        "network_evaluations": network_evaluations(trace.ks[block_steps:]),
+                    }
+                )
             trace.sweep_log.append(
-                {"accuracy": trace.best_correct / points, "correct": trace.best_correct, "oracle_calls": trace.calls - start_calls}
+                {
+                    "accuracy": trace.best_correct / points,
+                    "correct": trace.best_correct,
+                    "oracle_calls": trace.calls - start_calls,
+                    "network_evaluations": network_evaluations(trace.ks[start_steps:]),
+                }
             )
             if trace.best_correct == start_correct or trace.best_correct >= points or trace.calls >= budget:
                 break
@@ -187,33 +200,32 @@ class BlockCoordinate:
 
     def _minimum_finding(self, trace: _BlockTrace, sub: TrainingProblem, compiled, engine: str, rng, budget: int) -> None:
         """Durr-Hoyer over one block, the incumbent being the current configuration (so never worse)."""
-        points, total = sub.data.num_points, sub.num_configurations
         limit = min(budget, trace.calls + (self.block_calls or durr_hoyer_budget(len(sub.free))))
-        while trace.best_correct < points and trace.calls < limit:
-            target = trace.best_correct + 1
-            raised = sub.with_target(target)
-            if compiled is not None:
-                amplification = compiled.amplification(raised)
-            else:
-                from qbnn.engines.registry import get_engine
+        if compiled is not None:
+            prepare = compiled.amplification  # the block's U compiled once, every threshold on it
+        else:
+            from qbnn.engines.registry import get_engine
 
-                amplification = get_engine(engine).prepare(raised)
-            improved = False
-            for top in bbht_ceilings(self.growth, total):
-                k = int(rng.integers(0, top))
-                if trace.calls + k + 1 > limit:
-                    break
-                index = int(amplification.sample(k, rng))
-                trace.calls += k + 1
-                trace.ks.append(k)
-                trace.thresholds.append(target)
-                correct = sub.correct_count(index)
-                if trace.progress is not None:
-                    trace.progress(trace.calls, trace.budget)
-                if correct >= target:
-                    trace.best_correct, trace.vector = correct, sub.condition.vector(index)
-                    trace.calls_to_best = trace.calls
-                    improved = True
-                    break
-            if not improved:
-                return
+            prepare = get_engine(engine).prepare
+
+        def measure(raised, k: int, target: int) -> None:
+            index = int(raised.sample(k, rng))
+            trace.calls += k + 1
+            trace.ks.append(k)
+            trace.thresholds.append(target)
+            correct = sub.correct_count(index)
+            if trace.progress is not None:
+                trace.progress(trace.calls, trace.budget)
+            if correct >= target:
+                trace.best_correct, trace.vector = correct, sub.condition.vector(index)
+                trace.calls_to_best = trace.calls
+
+        durr_hoyer(
+            sub,
+            prepare,
+            rng,
+            best_correct=lambda: trace.best_correct,
+            fits=lambda k: trace.calls + k + 1 <= limit,
+            measure=measure,
+            growth=self.growth,
+        )

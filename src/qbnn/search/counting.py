@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from qbnn.search.amplitude import optimal_iterations
+from qbnn.engines.amplitude import optimal_iterations
 from qbnn.engines.protocol import Amplification
 
 __all__ = [

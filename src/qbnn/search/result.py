@@ -14,10 +14,15 @@ if TYPE_CHECKING:
     from qbnn.engines.protocol import Amplification
     from qbnn.problem import TrainingProblem
 
-__all__ = ["TrainingResult", "SearchTrace", "Progress"]
+__all__ = ["TrainingResult", "SearchTrace", "Progress", "network_evaluations"]
 
 #: ``progress(oracle_calls_spent, budget)`` after each measurement.
 Progress = Callable[[int, int], None]
+
+
+def network_evaluations(k_history) -> int:
+    """Sum of 2k + 1 over the measurements' iteration counts: how many times the network was evaluated (U or U-inverse)."""
+    return int(sum(2 * int(k) + 1 for k in k_history))
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,13 @@ class TrainingResult:
     def accuracy(self) -> float:
         return self.correct / self.points if self.points else 0.0
 
+    @property
+    def network_evaluations(self) -> int:
+        """Applications of U or U-inverse: 2k + 1 for a measurement after k iterations (U, then U-inverse and U per
+        iterate), summed. The unit to compare with a classical trainer's forward passes; ``oracle_calls`` (k + 1 per
+        measurement) counts as the paper's figures do."""
+        return network_evaluations(self.k_history)
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``qbnn train --json`` (DESIGN.md section 5)."""
         payload: dict[str, Any] = {
@@ -63,6 +75,7 @@ class TrainingResult:
             "target": self.target,
             "steps": self.steps,
             "oracle_calls": self.oracle_calls,
+            "network_evaluations": self.network_evaluations,
             "k_history": list(self.k_history),
             "strategy": self.strategy,
             "seed": self.seed,

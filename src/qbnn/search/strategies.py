@@ -3,7 +3,7 @@
 Every strategy has ``run(amplification, rng, budget, progress) -> SearchTrace``
 and a ``name``; :func:`qbnn.search.train` treats them all alike. Oracle calls
 count Grover iterations plus one per measurement (preparing U and checking
-the candidate), so a step with k iterations costs k + 1 (DESIGN.md section 4).
+the candidate), so a step with k iterations costs k + 1 (docs/concepts/search.md).
 
 - :class:`FixedK` runs U Q^k a fixed number of times.
 - :class:`PaperSchedule` is the schedule of the paper's section 5 (after
@@ -19,7 +19,6 @@ admissible configuration it measured.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -27,12 +26,14 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from qbnn.errors import QbnnError
+from qbnn.search.minimum_finding import durr_hoyer
 from qbnn.search.result import Progress, SearchTrace
+from qbnn.search.schedules import bbht_ceilings, check_growth
 
 if TYPE_CHECKING:
     from qbnn.engines.protocol import Amplification
 
-__all__ = ["Strategy", "FixedK", "PaperSchedule", "BBHT", "BestAccuracy", "STRATEGY_NAMES", "make_strategy"]
+__all__ = ["Strategy", "FixedK", "PaperSchedule", "BBHT", "BestAccuracy", "STRATEGY_NAMES"]
 
 STRATEGY_NAMES = ("paper", "bbht", "fixed", "best", "block")
 
@@ -100,20 +101,6 @@ class PaperSchedule(_Scheduled):
             n += 1
 
 
-def check_growth(growth: float) -> None:
-    """Refuse a BBHT growth factor outside (1, 4/3] (every strategy built on BBHT's schedule checks it)."""
-    if not 1.0 < growth < 4.0 / 3.0 + 1e-12:
-        raise QbnnError("{growth} must lie in (1, 4/3] (Boyer et al.'s lambda)", growth=growth)
-
-
-def bbht_ceilings(growth: float, num_configurations: int) -> Iterator[int]:
-    """BBHT's ceil(m_t): m_1 = 1, m_(t+1) = min(growth m_t, sqrt(N)); step t draws k from 0..ceil(m_t)-1."""
-    m, cap = 1.0, math.sqrt(num_configurations)
-    while True:
-        yield max(1, math.ceil(m))
-        m = min(growth * m, cap)
-
-
 @dataclass(frozen=True)
 class BBHT(_Scheduled):
     """Boyer-Brassard-Hoyer-Tapp: k uniform in 0..ceil(m)-1, then m <- min(lambda m, sqrt(N))."""
@@ -149,49 +136,17 @@ class BestAccuracy:
     def run(
         self, amplification: Amplification, rng: np.random.Generator, budget: int, progress: Progress | None = None
     ) -> SearchTrace:
-        from qbnn.engines.registry import get_engine
-
         problem = amplification.problem
-        points, total = problem.data.num_points, problem.num_configurations
         trace = SearchTrace(problem, budget, progress)
-        trace.record(int(rng.integers(0, total)), 0, threshold=0)  # the first incumbent: U, measure
-        sub = problem
-        while trace.best_correct < points and trace.calls < budget:
-            target = trace.best_correct + 1
-            sub = sub.with_target(target)  # the same U, a raised threshold oracle
-            raised = get_engine(amplification.engine_name).prepare(sub)
-            improved = False
-            for top in bbht_ceilings(self.growth, total):
-                k = int(rng.integers(0, top))
-                if trace.calls >= budget or trace.calls + k + 1 > budget:
-                    break
-                before = trace.best_correct
-                trace.measure(raised, k, rng, threshold=target)
-                if trace.best_correct > before:
-                    improved = True
-                    break
-            if not improved:
-                break
+        trace.record(int(rng.integers(0, problem.num_configurations)), 0, threshold=0)  # the first incumbent: U, measure
+        durr_hoyer(
+            problem,
+            amplification.with_problem,
+            rng,
+            best_correct=lambda: trace.best_correct,
+            fits=lambda k: trace.calls + k + 1 <= budget,
+            measure=lambda raised, k, target: trace.measure(raised, k, rng, threshold=target),
+            growth=self.growth,
+        )
         trace.success = trace.best_index is not None and trace.best_correct >= problem.target
         return trace
-
-
-def make_strategy(name: str, k: int | None = None) -> Strategy:
-    """A strategy by its name (``qbnn train --strategy``); ``k`` only for ``fixed``."""
-    if name == "fixed":
-        if k is None:
-            raise QbnnError("strategy 'fixed' needs {k} (the number of Grover iterations)", k=...)
-        return FixedK(k)
-    if k is not None:
-        raise QbnnError(f"{{k}} is only used by the strategy 'fixed'; '{name}' chooses k itself", k=k)
-    if name == "paper":
-        return PaperSchedule()
-    if name == "bbht":
-        return BBHT()
-    if name == "best":
-        return BestAccuracy()
-    if name == "block":
-        from qbnn.search.block import BlockCoordinate
-
-        return BlockCoordinate()
-    raise QbnnError(f"unknown {{strategy}}; choose one of {', '.join(STRATEGY_NAMES)}", strategy=name)

@@ -9,18 +9,38 @@ import numpy as np
 
 from qbnn.errors import QbnnError
 from qbnn.search.result import Progress, TrainingResult
-from qbnn.search.strategies import Strategy, make_strategy
+from qbnn.search.block import BlockCoordinate
+from qbnn.search.strategies import BBHT, STRATEGY_NAMES, BestAccuracy, FixedK, PaperSchedule, Strategy
 
 if TYPE_CHECKING:
     from qbnn.engines.protocol import Amplification
     from qbnn.problem import TrainingProblem
 
-__all__ = ["default_budget", "train"]
+__all__ = ["default_budget", "make_strategy", "train"]
 
 
 def default_budget(num_configurations: int) -> int:
     """Default oracle-call budget: 20 sqrt(N) + 50, several times what BBHT needs for one solution."""
     return int(20 * math.ceil(math.sqrt(num_configurations)) + 50)
+
+
+def make_strategy(name: str, k: int | None = None) -> Strategy:
+    """A strategy by its name (``qbnn train --strategy``); ``k`` only for ``fixed``."""
+    if name == "fixed":
+        if k is None:
+            raise QbnnError("strategy 'fixed' needs {k} (the number of Grover iterations)", k=...)
+        return FixedK(k)
+    if k is not None:
+        raise QbnnError(f"{{k}} is only used by the strategy 'fixed'; '{name}' chooses k itself", k=k)
+    if name == "paper":
+        return PaperSchedule()
+    if name == "bbht":
+        return BBHT()
+    if name == "best":
+        return BestAccuracy()
+    if name == "block":
+        return BlockCoordinate()
+    raise QbnnError(f"unknown {{strategy}}; choose one of {', '.join(STRATEGY_NAMES)}", strategy=name)
 
 
 def train(

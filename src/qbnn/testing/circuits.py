@@ -90,7 +90,7 @@ def assert_circuit_matches_network(qbnn: QBNNCircuit, configurations: Sequence[i
 
     Also checks that the parameter qubits are unchanged and every work qubit is clean.
     """
-    network, data, condition = qbnn.model.network, qbnn.model.data, qbnn.condition
+    network, data, condition = qbnn.network, qbnn.data, qbnn.condition
     if configurations is None:
         configurations = np.arange(1 << len(qbnn.parameter_qubits))
     configs = np.asarray(configurations, dtype=np.int64)
