@@ -1,7 +1,7 @@
 """The few exception types qbnn raises for user mistakes.
 
 Every message says what was wrong, what was expected and what to do, in one
-line, so the command line can print it as is (DESIGN.md section 5).
+line, so the command line can print it as is (docs/concepts/command-line.md).
 
 The library speaks of its Python parameters, the command line of its flags.
 A message names a parameter through a ``{placeholder}`` and passes the value

@@ -1,6 +1,6 @@
 """What is searched: a network, its training data and the accuracy target.
 
-The *problem* in the problem -> strategy -> result pattern (STYLE.md):
+The *problem* in the problem -> strategy -> result pattern:
 strategies and engines take a :class:`TrainingProblem`; iteration options
 belong to the strategy, not here. With ``free``/``values`` only some
 parameters are in superposition and the rest are classical constants of the

@@ -150,3 +150,31 @@ def test_no_import_cycle_between_modules():
         if v not in index:
             visit(v)
     assert not cycles, f"import cycles: {cycles}"
+
+
+def test_the_architecture_page_shows_every_layer_in_order():
+    """docs/concepts/architecture.md draws LAYERS top-down: every unit appears, higher ranks above lower ones."""
+    page = (SRC.parent / "docs" / "concepts" / "architecture.md").read_text(encoding="utf-8")
+    picture = page.split("```")[1]
+    line_of = {}
+    for number, line in enumerate(picture.splitlines()):
+        for unit in RANK:
+            if f" {unit} " in f" {line} " and unit not in line_of:
+                line_of[unit] = number
+    missing = sorted(u for u in RANK if u not in line_of and u != "qbnn._moved")
+    assert not missing, f"the architecture picture lacks {missing}"
+    for a in line_of:
+        for b in line_of:
+            if RANK[a] > RANK[b]:
+                assert line_of[a] < line_of[b], f"{a} is drawn below {b}"
+
+
+def test_nothing_in_the_repository_points_outside_it():
+    root = SRC.parent
+    offenders = []
+    for path in [*root.glob("src/**/*.py"), *root.glob("docs/**/*.md"), *root.glob("tests/**/*.py"), root / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        if "DESIGN.md" in text or "STYLE.md" in text or "../shared" in text:
+            offenders.append(str(path.relative_to(root)))
+    offenders = [o for o in offenders if o != "tests/architecture/test_layers.py"]
+    assert not offenders, offenders

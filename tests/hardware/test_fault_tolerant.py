@@ -83,7 +83,7 @@ def test_grover_iterate_of_problem_1_agrees_with_qualtran_gate_by_gate():
 
 
 def test_search_iterations_by_hand():
-    assert search_iterations(8, 8) == 4 and search_iterations(8, 4) == 6  # the paper's problems (DESIGN.md)
+    assert search_iterations(8, 8) == 4 and search_iterations(8, 4) == 6  # the paper's problems (docs/concepts/conventions.md)
     assert search_iterations(8) == math.floor(math.pi / 4 * 16) == 12
     assert search_iterations(100) == math.floor(math.pi / 4 * 2**50)
     assert search_iterations(70, 1) == round(math.pi / (4 * math.asin(2**-35)) - 0.5)

@@ -14,7 +14,7 @@ from qbnn.model.network import Network, firing_threshold, parse_layers
 
 
 def naive_forward(layers, weights, connections, point):
-    """Plain-Python forward pass straight from DESIGN.md section 1, for comparison."""
+    """Plain-Python forward pass straight from docs/concepts/conventions.md, for comparison."""
     activity = list(point)
     offset = 0
     for layer, (fan_in, width) in enumerate(zip(layers[:-1], layers[1:])):

@@ -1,6 +1,6 @@
 """How much memory the machine offers, and human-readable byte counts.
 
-Used to refuse requests before allocating (DESIGN.md section 3: memory is
+Used to refuse requests before allocating (docs/concepts/engine.md: memory is
 checked first; a request that cannot fit says how much it needs).
 """
 

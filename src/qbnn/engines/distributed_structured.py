@@ -15,7 +15,7 @@ bit stays inside a chunk; only three things cross chunks:
   classical S_0 block L, H on A again). L's gates are run on every chunk; when
   they leave the rows unchanged and change signs in one chunk k0 only, the block
   is x_g + s_g (d_k0 - 1) (sum_h s_h x_h) / 2^m with signs s = +-1: one
-  reduction instead of 2m exchanges (DESIGN.md section 3's reflection about
+  reduction instead of 2m exchanges (docs/concepts/engine.md's reflection about
   the uniform state). Otherwise each H runs as a chunk butterfly.
 
 Tasks (:mod:`qbnn.simulator.chunks`) never modify their inputs (a chunk

@@ -6,7 +6,7 @@ thousands of gates that the structured engine runs directly from the op list
 Q = -U S_0 U^-1 S_chi is the same op list, run as: the oracle S_chi, U in
 reverse, S_0, U (:func:`grover_ops`; every op is its own inverse).
 
-**Memoized iterate ("cache U's classical segment", DESIGN.md section 3).**
+**Memoized iterate ("cache U's classical segment", docs/concepts/engine.md).**
 In the structured engine the bit-rows evolve independently of the
 amplitudes: permutations only move rows, signs read rows and flip
 amplitudes, and the H layers of Q act on plain index bits. So once Q has been

@@ -1,6 +1,6 @@
 """One small protocol for every engine: exact parameter distributions after U Q^k.
 
-"Compile once, run many" (STYLE.md): ``engine.prepare(problem)`` returns an
+"Compile once, run many": ``engine.prepare(problem)`` returns an
 :class:`Amplification` that answers, for any k, the exact probability of
 measuring each configuration of the parameter register, the success
 probability, and seeded samples. Strategies, the CLI and the report only use

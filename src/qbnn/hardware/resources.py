@@ -3,7 +3,7 @@
 Qiskit counts what was built (qubits, gates by name, depth) and what it
 becomes after transpiling to CX + U; :func:`closed_form_profile` derives the
 same gate profile from the architecture and data alone, and the tests hold
-the two equal (STYLE.md convention 7).
+the two equal (one count, two routes).
 """
 
 from __future__ import annotations

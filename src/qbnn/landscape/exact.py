@@ -106,7 +106,7 @@ class Landscape:
         return self.correct >= target
 
     def summary(self) -> dict:
-        """The JSON object of ``qbnn landscape --json`` (DESIGN.md section 5)."""
+        """The JSON object of ``qbnn landscape --json`` (docs/concepts/command-line.md)."""
         summary = {
             "network": list(self.network.layers),
             "meta": self.network.meta,

@@ -1,4 +1,4 @@
-"""The landscape summarised chunk by chunk, in one process or on a Dask cluster (DESIGN.md section 3).
+"""The landscape summarised chunk by chunk, in one process or on a Dask cluster (docs/concepts/engine.md).
 
 The 2^p configurations split into independent chunks; each worker evaluates
 its chunks with the same vectorised code as the one-process path and returns

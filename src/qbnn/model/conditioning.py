@@ -3,7 +3,7 @@
 "If just a single weight is set to superposition and the rest kept to a given
 value, then the output is the cost landscape of just that one weight
 conditional on the value of the others." A :class:`Condition` names the free
-parameters (indices in the parameter order of DESIGN.md section 1) and the
+parameters (indices in the parameter order of docs/concepts/conventions.md) and the
 values of all the others; configuration bit j is the j-th free parameter, so
 a conditional problem has 2^f configurations however large the network is.
 

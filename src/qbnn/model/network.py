@@ -1,6 +1,6 @@
 """Binary neural network architecture, parameter layout and classical forward pass.
 
-Conventions (DESIGN.md section 1): weights, inputs and labels are in {-1, +1};
+Conventions (docs/concepts/conventions.md): weights, inputs and labels are in {-1, +1};
 a neuron fires +1 iff at least ceil(N/2) of its N weighted inputs are +1
 (sign(0) = +1); weighting is x XNOR w; no biases. Bit j of a configuration
 index is parameter j: first-layer weights neuron-major, then later layers,

@@ -4,7 +4,7 @@ The paper's way past the 2^p wall (section 3): put only some parameters in
 superposition and keep the rest at given values. :class:`BlockCoordinate`
 starts from a seeded random configuration (or a given one), visits the
 parameters in blocks of B consecutive indices in the documented parameter
-order (DESIGN.md section 1), and for each block runs Durr-Hoyer minimum
+order (docs/concepts/conventions.md), and for each block runs Durr-Hoyer minimum
 finding over its 2^B settings with the other parameters folded into the
 circuit as constants (:mod:`qbnn.compile.folded`). The incumbent is the
 current configuration, so a block never lowers the training accuracy. It

@@ -61,7 +61,7 @@ class TrainingResult:
         return network_evaluations(self.k_history)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of ``qbnn train --json`` (DESIGN.md section 5)."""
+        """The JSON object of ``qbnn train --json`` (docs/concepts/command-line.md)."""
         payload: dict[str, Any] = {
             "success": self.success,
             "parameters": {

@@ -1,4 +1,4 @@
-"""The structured exact engine (DESIGN.md section 3): 2^p real amplitudes and packed bit-rows.
+"""The structured exact engine (docs/concepts/engine.md): 2^p real amplitudes and packed bit-rows.
 
 The state is always sum_i a_i |phi(i)>, i over the 2^p settings of the
 superposed ("index") bits, where every qubit is a classical bit function of

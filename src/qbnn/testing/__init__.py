@@ -1,4 +1,4 @@
-"""Public helpers to check circuits and search against independent references (STYLE.md, Qualtran's testing).
+"""Public helpers to check circuits and search against independent references (in the manner of Qualtran's testing helpers).
 
 - :mod:`qbnn.testing.circuits`: exhaustive basis-state checks of reversible circuits against the network.
 - :mod:`qbnn.testing.minibatch`: minibatch Grover on 2^p amplitudes, without a circuit.
