@@ -1,6 +1,6 @@
 """Datasets of binary points: the paper's two problems and validated CSV files.
 
-Values are in {-1, +1} (DESIGN.md section 1); CSV files may also use 0/1,
+Values are in {-1, +1} (docs/concepts/conventions.md); CSV files may also use 0/1,
 where 0 means -1. With ``input_bits`` b > 1 features take the 2^b odd values
 -(2^b-1)..2^b-1 (:mod:`qbnn.model.input_levels`); labels stay ±1. Every rejection is a
 one-line :class:`~qbnn.errors.DataError`.
