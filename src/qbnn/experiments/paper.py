@@ -137,6 +137,7 @@ def figure5(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
                 tick(f"figure 5, problem {number}: paper schedule run {run + 1}/{settings.runs}")
         steps = np.array([r.steps for r in results])
         calls = np.array([r.oracle_calls for r in results])
+        evaluations = np.array([r.network_evaluations for r in results])
         horizon = int(max(steps.max(), steps_for_confidence(m, n, 0.99, replacement=False)))
         t = np.arange(1, horizon + 1)
         runs_curve = (steps[None, :] <= t[:, None]).mean(axis=1)
@@ -155,6 +156,7 @@ def figure5(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             "success_at_paper_steps_exact": float(exact[[4, 5][number - 1]]),
             "mean_steps": float(steps.mean()),
             "mean_oracle_calls": float(calls.mean()),
+            "mean_network_evaluations": float(evaluations.mean()),
             "classical_steps_for_90_without_replacement": steps_for_confidence(m, n, 0.9, replacement=False),
             "classical_steps_for_90_with_replacement": steps_for_confidence(m, n, 0.9, replacement=True),
             "classical_mean_draws_without_replacement": (n + 1) / (m + 1),
@@ -189,6 +191,7 @@ def figure6(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             if tick:
                 tick(f"figure 6, problem {number} meta: BBHT run {run + 1}/{settings.runs}")
         calls = np.array([r.oracle_calls for r in bbht])
+        evaluations = np.array([r.network_evaluations for r in bbht])
         window = range(16, 21)
         out[_label(number, True)] = {
             "label": _label(number, False),
@@ -213,6 +216,7 @@ def figure6(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             "bbht_all_succeeded": bool(all(r.success for r in bbht)),
             "bbht_mean_oracle_calls": float(calls.mean()),
             "bbht_median_oracle_calls": float(np.median(calls)),
+            "bbht_mean_network_evaluations": float(evaluations.mean()),
             "classical_steps_for_90_without_replacement": steps_for_confidence(m, n, 0.9, replacement=False),
             "classical_mean_draws_without_replacement": (n + 1) / (m + 1),
         }
