@@ -65,3 +65,20 @@ def test_results_folder_guard(tmp_path):
     (out / "report.md").write_text("edited by hand")  # ... until someone changes it
     with pytest.raises(QbnnError, match="was changed since qbnn wrote it"):
         check_output_folder(out)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_follow_the_umask(tmp_path, umask, mode):
+    """Atomic writes go through a 0600 temporary file; the file left behind has an ordinary file's mode."""
+    import os
+
+    old = os.umask(umask)
+    try:
+        written = write_text_atomic(tmp_path / "result.json", "{}\n")
+        with atomic_path(tmp_path / "figure.png") as temporary:
+            temporary.write_bytes(b"png")
+        replaced = write_text_atomic(tmp_path / "result.json", "{}\n")  # replacing a file too
+    finally:
+        os.umask(old)
+    for path in (written, replaced, tmp_path / "figure.png"):
+        assert path.stat().st_mode & 0o777 == mode

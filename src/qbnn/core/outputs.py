@@ -4,7 +4,9 @@ A path is checked (its folder exists, is a folder and takes a new file) before
 a command computes anything, so a typo costs nothing. Every file is written
 to a temporary name beside it and renamed into place, so an interrupted run
 (Ctrl-C) leaves either the old file or the complete new one, never half of
-one. A folder that ``qbnn reproduce`` fills records what it wrote in
+one. Files get the permissions of an ordinary new file (0666 less the umask), not
+the private 0600 of a temporary file, so a results folder shared with a group stays
+readable to it. A folder that ``qbnn reproduce`` fills records what it wrote in
 :data:`MANIFEST`; a folder holding anything else is refused unless forced.
 """
 
@@ -64,6 +66,13 @@ def check_output_file(path: str | Path, *, parameter: str, suffix: str | None = 
     return path
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; renamed onto ``path`` only if the block completes."""
@@ -73,6 +82,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     temporary_path = Path(temporary)
     try:
         yield temporary_path
+        if temporary_path.exists():  # mkstemp creates 0600; a file written by qbnn follows the umask like any other
+            os.chmod(temporary_path, 0o666 & ~_umask())
         os.replace(temporary_path, path)
     except BaseException:  # also KeyboardInterrupt: leave the old file, not half a new one
         temporary_path.unlink(missing_ok=True)
