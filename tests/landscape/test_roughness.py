@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from qbnn.errors import QbnnError
 from qbnn.landscape import compute_landscape
+from qbnn.compile.robust import estimate_flip_roughness
 from qbnn.landscape.roughness import (
-    estimate_flip_roughness,
     exact_roughness,
     local_entropy,
     robust_mask,

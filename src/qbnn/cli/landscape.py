@@ -124,7 +124,8 @@ def _estimate_or_roughness(network, dataset, free, values, estimate, precision, 
 
     problem = TrainingProblem(network, dataset, free=free, values=values)
     if roughness:
-        from qbnn.landscape.roughness import estimate_flip_roughness, exact_roughness
+        from qbnn.compile.robust import estimate_flip_roughness
+        from qbnn.landscape.roughness import exact_roughness
 
         land = problem.landscape
         measures = exact_roughness(land.correct, dataset.num_points)

@@ -16,7 +16,8 @@ configuration bit j is parameter j, so a single flip of parameter j is ``i ^ (1 
   ``local_entropy`` per configuration: the fraction of its radius-<=r neighbours
   (itself excluded) that reach tau (the local entropy of Baldassi et al.).
 
-Estimated (:func:`estimate_flip_roughness`): one circuit holds w (H on the
+Estimated (:func:`qbnn.compile.robust.estimate_flip_roughness`, a circuit above this
+layer): one circuit holds w (H on the
 parameters) and j (H on ceil(log2 p) qubits); it counts the correct points of w
 up, flips bit j of w (a multi-controlled X per value of j), counts the correct
 points of the flipped network down, and writes "the two counts differ" into one
@@ -49,9 +50,6 @@ __all__ = [
     "solution_density_by_radius",
     "Roughness",
     "exact_roughness",
-    "FlipRoughnessEstimate",
-    "flip_roughness_circuit",
-    "estimate_flip_roughness",
 ]
 
 
@@ -261,151 +259,4 @@ def exact_roughness(correct: np.ndarray, points: int, min_correct: int | None = 
         solutions=int(good.sum()),
         solution_density=_clean(solution_density_by_radius(good)),
         mean_local_entropy=entropies,
-    )
-
-
-# --------------------------------------------------------------------------- the circuit estimate
-
-
-def _unsuperposed(problem):
-    """(U without its H layer, parameter qubits, accuracy qubits) of ``problem`` at the all-points target."""
-    base = problem.variant(min_correct=problem.data.num_points, exclude=(), batch_size=None)
-    qbnn = base.qbnn
-    params = set(qbnn.parameter_qubits)
-    u = qbnn.circuit.copy_empty_like(name="U_noH")
-    for instruction in qbnn.circuit.data:
-        qubits = [qbnn.circuit.find_bit(q).index for q in instruction.qubits]
-        if instruction.operation.name == "h" and all(q in params for q in qubits):
-            continue
-        u.append(instruction)
-    return u, list(qbnn.parameter_qubits), list(qbnn.accuracy_qubits)
-
-
-def flip_roughness_circuit(problem):
-    """(A, flag qubit, index bits b): A sets the flag iff correct(w) != correct(w xor e_j), w and j uniform.
-
-    Qubits: U's (parameters first), then ``j`` (b bits), ``diff`` (counter bits of the points) and ``flag``.
-    """
-    from qiskit import QuantumRegister
-
-    from qbnn.compile.counter import add_count, counter_bits
-    from qbnn.compile.neurons import controlled_x
-
-    u, params, acc = _unsuperposed(problem)
-    p = len(params)
-    if p < 1:
-        raise QbnnError("the roughness circuit needs at least one parameter in superposition; check {free}", free=...)
-    b = max(1, (p - 1).bit_length())
-    a = u.copy_empty_like(name="A_flip")
-    j = QuantumRegister(b, "j")
-    diff = QuantumRegister(counter_bits(problem.data.num_points), "diff")
-    flag = QuantumRegister(1, "flag")
-    for register in (j, diff, flag):
-        a.add_register(register)
-    a.h(params)
-    a.h(j)
-    a.compose(u, range(u.num_qubits), inplace=True)
-    add_count(a, [a.qubits[q] for q in acc], list(diff))
-    a.compose(u.inverse(), range(u.num_qubits), inplace=True)
-
-    def flip() -> None:
-        for v in range(p):
-            state = "".join(str((v >> i) & 1) for i in reversed(range(b)))
-            controlled_x(a, list(j), a.qubits[params[v]], ctrl_state=state)
-
-    flip()
-    a.compose(u, range(u.num_qubits), inplace=True)
-    add_count(a, [a.qubits[q] for q in acc], list(diff), subtract=True)
-    a.compose(u.inverse(), range(u.num_qubits), inplace=True)
-    flip()
-    # flag = [diff != 0]: |diff| <= points < 2^bits, so the difference mod 2^bits is 0 only when it is 0
-    a.x(flag[0])
-    controlled_x(a, list(diff), flag[0], ctrl_state="0" * len(diff))
-    return a, a.find_bit(flag[0]).index, b
-
-
-@dataclass(frozen=True)
-class FlipRoughnessEstimate:
-    """The single-flip change fraction estimated by amplitude estimation, beside the exact value when known."""
-
-    change_fraction: float
-    interval: tuple[float, float]
-    confidence: float
-    flag_probability: float  # the amplitude estimated: (p / 2^b) * change_fraction
-    scale: float  # 2^b / p
-    schedule: list[int]
-    shots: int
-    hits: list[int]
-    network_evaluations: int  # 4 networks per A (w up and down, flipped w up and down), (2k+1) A's per shot
-    qubits: int
-    exact_change_fraction: float | None
-    seed: int | None
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["interval"] = list(self.interval)
-        return data
-
-
-def estimate_flip_roughness(
-    problem,
-    *,
-    precision: float = 0.02,
-    shots: int = 64,
-    confidence: float = 0.95,
-    seed: int | None = 0,
-    max_k: int = 256,
-    exact: bool = True,
-) -> FlipRoughnessEstimate:
-    """Estimate P(correct(w) != correct(w xor e_j)) over uniform w and j from the circuit of :func:`flip_roughness_circuit`.
-
-    Runs A and its Grover iterate (S_chi = Z on the flag) on the structured engine; the flag's exact
-    probability after k iterations is measured ``shots`` times per k (binomial draws, seeded), with k = 0, 1, 2,
-    4, ... until the interval on the change fraction has half-width <= ``precision`` (or k reaches ``max_k``).
-    """
-    from qiskit import QuantumCircuit
-    from qiskit.circuit.library import grover_operator
-
-    from qbnn.compile.oracles import zero_reflection
-    from qbnn.landscape.estimate import adaptive_mlae, check_precision
-    from qbnn.simulator.structured import StructuredSimulator
-
-    precision = check_precision(precision)
-    a, flag, b = flip_roughness_circuit(problem)
-    p = problem.num_parameters
-    scale = (1 << b) / p
-    oracle = QuantumCircuit(a.num_qubits, name="S_flag")
-    oracle.z(flag)
-    q = grover_operator(oracle, state_preparation=a, zero_reflection=zero_reflection(a), name="Q_flag")
-    simulator = StructuredSimulator()
-    a_program, q_program = simulator.compile(a), simulator.compile(q)
-    state = {"k": 0, "state": simulator.run(a_program)}
-
-    def probability(k: int) -> float:
-        if k < state["k"]:
-            state["k"], state["state"] = 0, simulator.run(a_program)
-        q_program.repeat(state["state"], k - state["k"], simulator)
-        state["k"] = k
-        return float(state["state"].probabilities([flag])[1])
-
-    result = adaptive_mlae(
-        probability, precision=precision / scale, shots=shots, confidence=confidence, seed=seed, max_k=max_k
-    )
-    lo, hi = result.interval
-    exact_value = None
-    if exact:
-        exact_value = float((single_flip_changes(problem.landscape.correct) != 0).mean())
-    return FlipRoughnessEstimate(
-        change_fraction=min(1.0, result.estimate * scale),
-        interval=(min(1.0, lo * scale), min(1.0, hi * scale)),
-        confidence=confidence,
-        flag_probability=result.estimate,
-        scale=scale,
-        schedule=result.schedule,
-        shots=shots,
-        hits=result.hits,
-        network_evaluations=4 * result.applications,
-        qubits=a.num_qubits,
-        exact_change_fraction=exact_value,
-        seed=seed,
     )
