@@ -62,8 +62,14 @@ def test_csv_with_plus_minus_values(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a,b,label\n1,1,1\n", "column 'y' is missing; the last column must be the label 'y'"),
-        ("a,y,b\n1,1,1\n", "column 'y' must be the last column"),
+        ("a,b,label\n1,1,1\n", "no label column 'y'; name the label column with label"),
+        ("1,0,1\n1,1,0\n", r"the first row \(1,0,1\) holds numbers, so the file has no header row"),
+        ("a,b,y\n1,,1\n", "line 2, column 'b' is a missing value \\(empty\\); qbnn does not impute"),
+        ("a,b,y\n1,1,1\nNaN,1,0\n", "line 3, column 'a' is a missing value \\('NaN'\\)"),
+        ("a,b,y\n1,1,1\n1,1,NA\n", "line 3, column 'y' is a missing value"),
+        ("a,b,y\n1,1,0\n1,1,1\n1,1,2\n", r"label column 'y' has 3 classes \(0, 1, 2\); qbnn does binary classification only; "
+         "use one-vs-rest from Python"),
+        ("a,b,y\n1,1,cat\n", "label column 'y' holds only 'cat'; give points of two classes"),
         ("a,b,y\n1,2,1\n", r"line 2, column 'b' has '2'; use only -1/\+1 or 0/1"),
         ("a,b,y\n1,yes,1\n", r"line 2, column 'b' has 'yes'"),
         ("", "file is empty"),
@@ -71,6 +77,7 @@ def test_csv_with_plus_minus_values(tmp_path):
         ("a,a,y\n1,1,1\n", "duplicate column name 'a'"),
         ("a,b,y\n1,1\n", "line 2 has 2 values but the header has 3 columns"),
         ("y\n1\n", "no feature columns"),
+        ("a,b,y\n1.5,1,1\n", r"line 2, column 'a' has '1.5'; use only -1/\+1 or 0/1, or cut real values with binarize median"),
         ("a,b,y\n0,-1,1\n", "mix 0 and -1"),
     ],
 )
@@ -120,7 +127,10 @@ def test_multibit_csv_errors_name_line_column_and_allowed_values(tmp_path, cell,
     message = error.value.render({})
     assert "\n" not in message
     assert f"line {line}, column '{column}' has '{cell}'" in message
-    assert message.endswith("with --input-bits 3 use odd integers -7..7")
+    assert message.endswith(
+        "with --input-bits 3 use odd integers -7..7, or quantise real values with --binarize quantile"
+        if cell != "abc" else "features must be numbers (is 'a' the label? name it with --label)"
+    )
 
 
 def test_multibit_csv_loads_levels(tmp_path):
@@ -136,7 +146,7 @@ def test_csv_line_numbers_count_blank_lines(tmp_path):
     path.write_text("a,b,y\n1,1,1\n\n0,1,0\n\n1,2,1\n")
     with pytest.raises(DataError) as info:
         load_csv(path)
-    assert str(info.value) == f"{path}: line 6, column 'b' has '2'; use only -1/+1 or 0/1"
+    assert str(info.value) == f"{path}: line 6, column 'b' has '2'; use only -1/+1 or 0/1, or cut real values with binarize median"
     assert path.read_text().splitlines()[5] == "1,2,1"  # the line named is the line that is wrong
     path.write_text("a,b,y\n\n1,1,1\n\n0,1\n")
     with pytest.raises(DataError, match="line 5 has 2 values but the header has 3 columns"):
@@ -152,3 +162,37 @@ def test_semicolon_and_tab_separated_files_are_named_as_such(tmp_path, separator
     assert str(info.value).startswith(
         f"{path}: the columns are separated by {name}, but qbnn reads comma-separated files; save it with commas"
     )
+
+
+def test_label_column_anywhere_with_any_two_values(tmp_path):
+    path = tmp_path / "flowers.csv"
+    path.write_text("species,petal,sepal\nsetosa,1,0\nversicolor,0,1\nsetosa,1,1\n")
+    data = load_csv(path, label="species")
+    assert data.feature_names == ("petal", "sepal") and data.X.tolist() == [[1, -1], [-1, 1], [1, 1]]
+    assert data.y.tolist() == [-1, 1, -1]  # sorted classes: setosa -> -1, versicolor -> +1
+    path.write_text("y,a\n2,1\n10,0\n")
+    assert load_csv(path).y.tolist() == [-1, 1]  # numbers sort as numbers (2 < 10), as numpy.unique does
+    with pytest.raises(DataError) as info:
+        load_csv(path, label="kind")
+    assert info.value.render({}) == f"{path}: has no column --label kind; the columns are y, a"
+
+
+def test_real_features_are_cut_at_training_quantiles(tmp_path):
+    from qbnn.model.data import read_table
+    from qbnn.model.encoding import Encoding
+    from qbnn.model.quantize import QuantileQuantizer
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    labels = np.where(X[:, 0] > 0, "yes", "no")
+    path = tmp_path / "real.csv"
+    path.write_text("f1,f2,label,f3\n" + "".join(f"{float(a)!r},{float(b)!r},{c},{float(d)!r}\n" for (a, b, d), c in zip(X, labels)))
+    table = read_table(path, "label")
+    median = Encoding.fit(table, binarize="median")
+    assert median.dataset(table).X.tolist() == np.where(X > np.median(X, axis=0), 1, -1).tolist()
+    two = Encoding.fit(table, binarize="quantile", input_bits=2)
+    assert two.dataset(table).X.tolist() == QuantileQuantizer(input_bits=2).fit_transform(X).tolist()
+    assert Encoding.from_json(two.to_json()) == two
+    assert two.to_json()["label_mapping"] == {"no": -1, "yes": 1} and two.decode([1, -1]) == ["yes", "no"]
+    with pytest.raises(DataError, match="binarize='median' gives one bit per feature; with input_bits=2"):
+        Encoding.fit(table, binarize="median", input_bits=2)

@@ -19,7 +19,7 @@ import numpy as np
 from qbnn.errors import DataError
 from qbnn.model.input_levels import check_input_bits, levels_text
 
-__all__ = ["Dataset", "PAPER_PROBLEMS", "paper_problem", "load_csv", "sign"]
+__all__ = ["Dataset", "PAPER_PROBLEMS", "paper_problem", "load_csv", "read_table", "Table", "sign"]
 
 LABEL_COLUMN = "y"
 
@@ -178,119 +178,175 @@ def parity_problem(num_features: int = 3) -> Dataset:
     return Dataset(X, y, name=f"{num_features}-bit parity")
 
 
-def load_csv(path: str | Path, input_bits: int = 1) -> Dataset:
-    """Read a CSV with a header row, feature columns, then the label column ``y``.
+#: Cells read as a missing value (case-insensitive), besides an empty cell.
+MISSING_TOKENS = frozenset({"na", "nan", "n/a", "null", "none", "?", "-"})
 
-    Features are -1/+1 or 0/1, or with ``input_bits`` b > 1 odd integers in -(2^b-1)..2^b-1.
 
-    Every problem is reported as one line naming the file, what is wrong and
-    what to do, e.g. ``data.csv: column 'y' is missing; the last column must be the label 'y'``.
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A CSV file as read, before any encoding: numeric feature columns and the label column's text.
+
+    ``lines`` holds each row's line number in the file (for error messages); ``features`` are floats
+    (a missing value is refused when the file is read); ``cells`` keeps the feature cells as written.
+    """
+
+    name: str
+    path: str
+    feature_names: tuple[str, ...]
+    features: np.ndarray  # points x features, float64
+    cells: np.ndarray  # points x features, the text as written (stripped)
+    labels: np.ndarray  # points, the label cells' text (stripped)
+    label_column: str
+    lines: np.ndarray  # points, line numbers in the file
+
+    @property
+    def num_points(self) -> int:
+        return int(self.features.shape[0])
+
+    def subset(self, rows: Sequence[int] | np.ndarray) -> Table:
+        """The rows given (e.g. the training part of a split), in that order."""
+        idx = np.asarray(rows, dtype=np.int64)
+        return Table(
+            self.name, self.path, self.feature_names, self.features[idx], self.cells[idx], self.labels[idx],
+            self.label_column, self.lines[idx],
+        )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_table(path: str | Path, label: str | None = None, *, require_label: bool = True) -> Table:
+    """Read a comma-separated file with a header row: numeric feature columns and one label column.
+
+    ``label`` names the label column (any position); by default it is the column ``y``. With
+    ``require_label=False`` a file without the label column is read with empty labels (new points
+    to predict). Every problem is one line naming the file, what is wrong and what to do: a file
+    without a header row, a missing value, a non-numeric feature cell, rows of the wrong length.
     """
     path = Path(path)
-    label = str(path)
-    bits = check_input_bits(input_bits)
+    where = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DataError(f"{label}: file not found; check the path") from None
+        raise DataError(f"{_literal(where)}: file not found; check the path") from None
     except IsADirectoryError:
-        raise DataError(f"{label}: is a directory; give a CSV file") from None
+        raise DataError(f"{_literal(where)}: is a directory; give a CSV file") from None
     except UnicodeDecodeError:
-        raise DataError(f"{label}: not a text file; give a UTF-8 CSV file") from None
+        raise DataError(f"{_literal(where)}: not a text file; give a UTF-8 CSV file") from None
     except OSError as exc:
-        raise DataError(f"{label}: cannot be read ({exc.strerror}); check the path and permissions") from None
+        raise DataError(f"{_literal(where)}: cannot be read ({exc.strerror}); check the path and permissions") from None
+    where = _literal(where)
     lines = text.splitlines()
     numbered = [  # (line number in the file, counting blank lines, cells)
         (number, row) for number, row in enumerate(csv.reader(lines), start=1) if any(cell.strip() for cell in row)
     ]
     if not numbered:
-        raise DataError(f"{label}: file is empty; give a header row, feature columns and a label column 'y'")
+        raise DataError(f"{where}: file is empty; give a header row, feature columns and a label column")
     first = lines[numbered[0][0] - 1]
     for separator, name in ((";", "semicolons"), ("\t", "tabs")):
         if separator in first and "," not in first:
             raise DataError(
-                f"{label}: the columns are separated by {name}, but qbnn reads comma-separated files; "
+                f"{where}: the columns are separated by {name}, but qbnn reads comma-separated files; "
                 "save it with commas (e.g. pandas: df.to_csv(path, index=False))"
             )
     rows = [row for _, row in numbered]
     header = [cell.strip() for cell in rows[0]]
+    if len(header) > 1 and all(_is_number(name) for name in header):
+        raise DataError(
+            f"{where}: the first row ({_literal(','.join(header[:4]))}{',...' if len(header) > 4 else ''}) holds numbers, "
+            "so the file has no header row; add a first row naming the columns (e.g. x1,x2,y)"
+        )
     if any(not name for name in header):
-        raise DataError(f"{label}: header has an empty column name; name every column")
+        raise DataError(f"{where}: header has an empty column name; name every column")
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise DataError(f"{label}: duplicate column name '{name}' in the header; make names unique")
+            raise DataError(f"{where}: duplicate column name '{_literal(name)}' in the header; make names unique")
         seen.add(name)
-    if LABEL_COLUMN not in header:
-        raise DataError(f"{label}: column 'y' is missing; the last column must be the label 'y'")
-    if header[-1] != LABEL_COLUMN:
-        raise DataError(f"{label}: column 'y' must be the last column; move the label to the end")
-    if len(header) < 2:
-        raise DataError(f"{label}: no feature columns; put feature columns before 'y'")
+    column = LABEL_COLUMN if label is None else str(label).strip()
+    if column not in header:
+        if not require_label:
+            column_index = None
+        elif label is None:
+            raise DataError(
+                f"{where}: no label column 'y'; name the label column with {{label}} (columns: "
+                f"{_literal(', '.join(header[:8]))}{', ...' if len(header) > 8 else ''})",
+                label=...,
+            )
+        else:
+            raise DataError(
+                f"{where}: has no column {{label}}; the columns are {_literal(', '.join(header[:8]))}"
+                f"{', ...' if len(header) > 8 else ''}",
+                label=column,
+            )
+    if column in header:
+        column_index = header.index(column)
+    feature_columns = [i for i in range(len(header)) if i != column_index]
+    if not feature_columns:
+        raise DataError(f"{where}: no feature columns; give feature columns beside the label '{_literal(column)}'")
     body = numbered[1:]
     if not body:
-        raise DataError(f"{label}: header only, no data rows; add at least one point")
+        raise DataError(f"{where}: header only, no data rows; add at least one point")
     for line, row in body:
         if len(row) != len(header):
             raise DataError(
-                f"{label}: line {line} has {len(row)} values but the header has {len(header)} columns; "
+                f"{where}: line {line} has {len(row)} values but the header has {len(header)} columns; "
                 "give one value per column"
             )
-    values = _parse_cells_fast(body, bits)
-    if values is None:  # some cell is wrong: find the first one, cell by cell, and name it
-        values = _parse_cells(label, header, body, bits)
-    X = _to_pm1(values[:, :-1], f"{label}: features") if bits == 1 else _to_levels(values[:, :-1], bits, label)
-    y = _to_pm1(values[:, -1], f"{label}: labels")
-    return Dataset(X, y, name=path.name, feature_names=tuple(header[:-1]), input_bits=bits)
-
-
-def _parse_cells_fast(body: list[tuple[int, list[str]]], input_bits: int) -> np.ndarray | None:
-    """All cells as numbers at once (vectorised), or None when any cell is not a valid value."""
-    try:
-        values = np.char.strip(np.array([row for _, row in body], dtype=str)).astype(np.float64)
-    except ValueError:
-        return None
-    features, labels = values[:, :-1], values[:, -1]
-    if not np.isin(labels, (-1.0, 0.0, 1.0)).all():
-        return None
-    if input_bits == 1:
-        return values if np.isin(features, (-1.0, 0.0, 1.0)).all() else None
-    top = (1 << input_bits) - 1
-    good = np.isfinite(features) & (np.abs(features) <= top) & (np.mod(features, 2) == 1)
-    return values if good.all() else None
-
-
-def _parse_cells(label: str, header: list[str], body: list[tuple[int, list[str]]], bits: int) -> np.ndarray:
-    """Cell by cell, raising a one-line error naming the file's line and the column of the first bad cell."""
-    values = np.empty((len(body), len(header)), dtype=np.float64)
-    for position, (line, row) in enumerate(body):
-        for col, cell in enumerate(row):
-            cell = cell.strip()
-            try:
-                number = float(cell)
-            except ValueError:
-                if bits > 1 and col < len(header) - 1:
-                    _check_level_cell(None, bits, f"{label}: line {line}, column '{header[col]}' has {cell!r}")
-                raise DataError(
-                    f"{label}: line {line}, column '{header[col]}' has {cell!r}; use only -1/+1 or 0/1"
-                ) from None
-            if bits > 1 and col < len(header) - 1:
-                _check_level_cell(number, bits, f"{label}: line {line}, column '{header[col]}' has {cell!r}")
-            elif number not in (-1.0, 0.0, 1.0):
-                raise DataError(
-                    f"{label}: line {line}, column '{header[col]}' has {cell!r}; use only -1/+1 or 0/1"
-                )
-            values[position, col] = number
-    return values
-
-
-def _check_level_cell(number: float | None, input_bits: int, where: str) -> None:
-    """One CSV feature cell of a b-bit file: an odd integer within ±(2^b-1), else a one-line error."""
-    top = (1 << input_bits) - 1
-    if number is None or not (np.isfinite(number) and abs(number) <= top and number % 2 == 1):
+    cells = np.char.strip(np.array([row for _, row in body], dtype=str))
+    lines_of = np.array([line for line, _ in body], dtype=np.int64)
+    missing = (cells == "") | np.isin(np.char.lower(cells), list(MISSING_TOKENS))
+    if missing.any():
+        position, col = (int(i) for i in np.argwhere(missing)[0])
+        shown = "empty" if cells[position, col] == "" else f"{_literal(cells[position, col])!r}"
         raise DataError(
-            f"{_literal(where)}; with {{input_bits}} use {levels_text(input_bits)}", input_bits=input_bits
+            f"{where}: line {lines_of[position]}, column '{_literal(header[col])}' is a missing value ({shown}); "
+            f"qbnn does not impute: fill in or drop the {int(missing.any(axis=1).sum())} row(s) with missing values"
         )
+    feature_cells = cells[:, feature_columns]
+    try:
+        features = feature_cells.astype(np.float64)
+    except ValueError:
+        features = None
+    if features is None or not np.isfinite(features).all():
+        for position in range(feature_cells.shape[0]):
+            for j, col in enumerate(feature_columns):
+                cell = feature_cells[position, j]
+                if not _is_number(cell) or not np.isfinite(float(cell)):
+                    raise DataError(
+                        f"{where}: line {lines_of[position]}, column '{_literal(header[col])}' has {_literal(repr(str(cell)))}; "
+                        f"features must be numbers (is '{_literal(header[col])}' the label? name it with {{label}})",
+                        label=...,
+                    )
+    labels = cells[:, column_index] if column_index is not None else np.full(len(body), "", dtype=str)
+    return Table(
+        name=path.name, path=str(path), feature_names=tuple(header[i] for i in feature_columns),
+        features=features, cells=feature_cells, labels=labels, label_column=column, lines=lines_of,
+    )
+
+
+def load_csv(
+    path: str | Path, input_bits: int = 1, *, label: str | None = None, binarize: str | None = None
+) -> Dataset:
+    """Read a CSV with a header row, feature columns and a label column (``y``, or ``label``, anywhere).
+
+    Without ``binarize`` features are -1/+1 or 0/1, or with ``input_bits`` b > 1 odd integers in
+    -(2^b-1)..2^b-1. With ``binarize="median"`` (b = 1) or ``"quantile"`` real features are cut at
+    their quantiles in this file (:class:`qbnn.model.encoding.Encoding`). The label column holds any
+    two distinct values (numbers or text): the first in sorted order becomes -1, the other +1.
+
+    Every problem is reported as one line naming the file, what is wrong and
+    what to do, e.g. ``data.csv: line 3, column 'a' is a missing value (empty); ...``.
+    """
+    from qbnn.model.encoding import Encoding
+
+    table = read_table(path, label)
+    return Encoding.fit(table, binarize=binarize, input_bits=input_bits).dataset(table)
 
 
 def _literal(text: str) -> str:
