@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numba import njit
 
 from qbnn.simulator.kernels import LOW_MASKS
 from qbnn.simulator.bitrows import ALL_ONES, row_bits
@@ -24,6 +25,11 @@ from qbnn.errors import ResourceLimitError
 from qbnn.core.memory import format_bytes
 
 __all__ = ["merge_index", "pack_bits"]
+
+#: False: group settings by sorting their keys (np.unique), the reference the compiled grouping is tested against.
+COMPILED_GROUPING = True
+#: The compiled grouping fills a dense (pattern, low value) table; above this many entries per setting it sorts instead.
+_DENSE_FACTOR = 4
 
 #: Index settings whose merged amplitude is at most this are dropped when the state is laid out again.
 ZERO_AMPLITUDE = 1e-13
@@ -64,30 +70,34 @@ def merge_index(state, low_qubits: Sequence[int], max_memory_bytes: int, *, int_
     rest = [r for r in range(n) if r not in low_set]
     width = len(low)
     amplitudes = state.amplitudes
-    low_value = np.zeros(size, dtype=np.int64)
-    for j, q in enumerate(low):
-        low_value |= row_bits(state.rows[q], p).astype(np.int64) << j
     table = None
-    if not rest:
-        pattern = np.zeros(size, dtype=np.int64)
-    elif len(rest) + width <= key_bits:  # one integer key per setting: (pattern of the other rows, low qubits)
-        pattern = np.zeros(size, dtype=np.int64)
-        for j, r in enumerate(rest):
-            pattern |= row_bits(state.rows[r], p).astype(np.int64) << j
+    if len(rest) + width <= key_bits or not rest:  # one integer key per setting: (pattern of the other rows, low qubits)
+        low_value = _gather_bits(state.rows, np.array(low, dtype=np.int64), size)
+        pattern = _gather_bits(state.rows, np.array(rest, dtype=np.int64), size)
     else:  # wide circuits: number the distinct patterns first
+        low_value = np.zeros(size, dtype=np.int64)
+        for j, q in enumerate(low):
+            low_value |= row_bits(state.rows[q], p).astype(np.int64) << j
         bits = np.stack([row_bits(state.rows[r], p) for r in rest])
         packed = np.ascontiguousarray(np.packbits(bits, axis=0, bitorder="little").T)
         keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
         distinct, pattern = np.unique(keys, return_inverse=True)
         pattern = pattern.ravel().astype(np.int64)
         table = np.unpackbits(np.frombuffer(distinct.tobytes(), dtype=np.uint8).reshape(distinct.size, -1), axis=1, bitorder="little")
-    groups, group_of = np.unique((pattern << width) | low_value, return_inverse=True)
-    merged = _bincount(group_of.ravel(), amplitudes, groups.size)
-    keep = np.abs(merged) > ZERO_AMPLITUDE
-    if not keep.any():  # numerically the zero vector cannot arise from a unitary; keep the largest entry
-        keep[np.argmax(np.abs(merged))] = True
-    groups, merged = groups[keep], merged[keep]
-    used, rank = np.unique(groups >> width, return_inverse=True)
+    if COMPILED_GROUPING and table is None and width < 62:
+        grouped = _group_by_pattern(pattern, low_value, width, amplitudes, len(rest))
+    else:
+        grouped = None
+    if grouped is not None:
+        groups, merged, used, rank = grouped
+    else:
+        groups, group_of = np.unique((pattern << width) | low_value, return_inverse=True)
+        merged = _bincount(group_of.ravel(), amplitudes, groups.size)
+        keep = np.abs(merged) > ZERO_AMPLITUDE
+        if not keep.any():  # numerically the zero vector cannot arise from a unitary; keep the largest entry
+            keep[np.argmax(np.abs(merged))] = True
+        groups, merged = groups[keep], merged[keep]
+        used, rank = np.unique(groups >> width, return_inverse=True)
     high_bits = math.ceil(math.log2(used.size)) if used.size > 1 else 0
     new_p = width + high_bits
     need = (1 << new_p) * amplitudes.itemsize + n * max(1, (1 << new_p) // 64) * 8
@@ -125,3 +135,121 @@ def merge_index(state, low_qubits: Sequence[int], max_memory_bytes: int, *, int_
     state.amplitudes = new_amplitudes
     state.num_index_bits = new_p
     state._row_buffer = state._amp_buffer = None
+
+
+# --------------------------------------------------------------------------- compiled grouping
+
+
+@njit(cache=True)
+def _gather_bits(rows, qubits, size):
+    """For each index setting i < size, the integer whose bit j is row ``qubits[j]`` at i."""
+    out = np.zeros(size, dtype=np.int64)
+    per_word = min(size, 64)
+    for j in range(qubits.size):
+        q = qubits[j]
+        for w in range((size + 63) // 64):
+            x = rows[q, w]
+            if x == 0:
+                continue
+            base = w * 64
+            for b in range(per_word):
+                out[base + b] |= np.int64((x >> np.uint64(b)) & np.uint64(1)) << j
+    return out
+
+
+@njit(cache=True)
+def _distinct_ids(values):
+    """Sorted distinct values, and each entry's position among them (an open-addressing hash, then a sort)."""
+    capacity = 1024
+    slots = np.full(capacity, -1, dtype=np.int64)
+    keys = np.empty(capacity, dtype=np.int64)
+    first = np.empty(values.size, dtype=np.int64)
+    ids = np.empty(values.size, dtype=np.int64)
+    count = 0
+    for i in range(values.size):
+        v = values[i]
+        h = (v * np.int64(-7046029254386353131)) >> np.int64(17)
+        at = h & (capacity - 1)
+        while slots[at] >= 0 and keys[at] != v:
+            at = (at + 1) & (capacity - 1)
+        if slots[at] < 0:
+            if 2 * (count + 1) > capacity:  # grow and re-insert
+                capacity *= 2
+                new_slots = np.full(capacity, -1, dtype=np.int64)
+                new_keys = np.empty(capacity, dtype=np.int64)
+                for d in range(count):
+                    u = first[d]
+                    g = ((u * np.int64(-7046029254386353131)) >> np.int64(17)) & (capacity - 1)
+                    while new_slots[g] >= 0:
+                        g = (g + 1) & (capacity - 1)
+                    new_slots[g] = d
+                    new_keys[g] = u
+                slots, keys = new_slots, new_keys
+                at = h & (capacity - 1)
+                while slots[at] >= 0:
+                    at = (at + 1) & (capacity - 1)
+            slots[at] = count
+            keys[at] = v
+            first[count] = v
+            count += 1
+        ids[i] = slots[at]
+    distinct = first[:count].copy()
+    order = np.argsort(distinct)
+    rank = np.empty(count, dtype=np.int64)
+    for r in range(count):
+        rank[order[r]] = r
+    for i in range(values.size):
+        ids[i] = rank[ids[i]]
+    return distinct[order], ids
+
+
+@njit(cache=True)
+def _distinct_small(values, bound):
+    """:func:`_distinct_ids` for values in [0, bound) with a small bound: a direct table instead of a hash."""
+    position = np.full(bound, -1, dtype=np.int64)
+    for i in range(values.size):
+        position[values[i]] = 0
+    count = 0
+    for v in range(bound):
+        if position[v] == 0:
+            position[v] = count
+            count += 1
+    distinct = np.empty(count, dtype=np.int64)
+    for v in range(bound):
+        if position[v] >= 0:
+            distinct[position[v]] = v
+    ids = np.empty(values.size, dtype=np.int64)
+    for i in range(values.size):
+        ids[i] = position[values[i]]
+    return distinct, ids
+
+
+def _group_by_pattern(pattern: np.ndarray, low_value: np.ndarray, width: int, amplitudes: np.ndarray, pattern_bits: int):
+    """The occurring keys (pattern, low value) in increasing order with their summed amplitudes, zero sums dropped;
+    the distinct patterns of those kept (increasing) and each kept key's position among them.
+
+    The same groups, sums (np.bincount adds each group's amplitudes in index order, as the sorting path does)
+    and order as ``np.unique`` on the keys; None when the dense table would be too large (then sort).
+    """
+    if pattern_bits <= 26 and (1 << pattern_bits) <= 4 * pattern.size + 4096:
+        distinct, pattern_id = _distinct_small(pattern, 1 << pattern_bits)
+    else:
+        distinct, pattern_id = _distinct_ids(pattern)
+    cells = distinct.size << width
+    if cells > _DENSE_FACTOR * pattern.size + 4096:
+        return None
+    cell = (pattern_id << width) | low_value
+    merged = _bincount(cell, amplitudes, cells)
+    keep = np.abs(merged) > ZERO_AMPLITUDE
+    if not keep.any():  # as the sorting path: the largest entry among the occurring keys (the first if tied)
+        occurring = np.bincount(cell, minlength=cells) > 0
+        magnitude = np.where(occurring, np.abs(merged), -1.0)
+        keep[np.argmax(magnitude)] = True
+    kept = np.flatnonzero(keep)
+    high = kept >> width
+    groups = (distinct[high] << width) | (kept & ((1 << width) - 1))
+    new_high = np.empty(high.size, dtype=bool)  # kept is sorted: its distinct high parts are where it changes
+    new_high[:1] = True
+    np.not_equal(high[1:], high[:-1], out=new_high[1:])
+    rank = np.cumsum(new_high) - 1
+    return groups, merged[kept], distinct[high[new_high]], rank
