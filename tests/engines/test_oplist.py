@@ -45,3 +45,45 @@ def test_one_compiled_block_serves_every_threshold():
         theta = np.arcsin(np.sqrt(mask.sum() / mask.size))
         for k in range(3):
             assert amplification.success_probability(k) == pytest.approx(np.sin((2 * k + 1) * theta) ** 2, abs=1e-9)
+
+
+def _same_steps(a, b):
+    return len(a) == len(b) and all(x[0] == y[0] and x[1].dtype == y[1].dtype and np.array_equal(x[1], y[1]) for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("meta", [False, True])
+def test_derived_records_equal_the_gate_by_gate_records(meta):
+    """The closed-form reflection, the oracle signs from the accuracy counts and the fast packing are the recorded ones."""
+    from qbnn.engines.oplist import FoldedEngine, _pack, grover_ops, oracle_ops
+    from qbnn.simulator.ops import pack_ops
+
+    rng = np.random.default_rng(3)
+    net = Network((4, 3, 1), meta=meta)
+    problem = TrainingProblem(net, Dataset(rng.choice([-1, 1], size=(14, 4)), rng.choice([-1, 1], size=14)), activation="counter")
+    for _ in range(3):
+        free = tuple(sorted(rng.choice(net.num_parameters, size=5, replace=False)))
+        values = net.bits_to_parameters(rng.integers(0, 2, net.num_parameters))
+        block = FoldedEngine().compile(problem.variant(free=free, values=values, min_correct=None, exclude=()))
+        recorded = block._try_record(grover_ops(block.folded.ops, [], block.num_qubits))
+        assert block._derived_reflection() is not None and _same_steps(block._derived_reflection(), recorded)
+        for target in range(-1, problem.data.num_points + 2):
+            ops, _ = oracle_ops(block.folded.accuracy_qubits, block.count_register, target)
+            assert _same_steps(block.oracle_sign(target), block._try_record(ops))
+            packed, reference = _pack(grover_ops(block.folded.ops, ops, block.num_qubits)), pack_ops(grover_ops(block.folded.ops, ops, block.num_qubits))
+            assert all(x.dtype == y.dtype and np.array_equal(x, y) for x, y in zip(packed, reference))
+
+
+def test_checkpoints_give_the_same_floats_in_any_order_of_k():
+    from qbnn.engines.oplist import FoldedEngine
+
+    rng = np.random.default_rng(4)
+    net = Network((4, 3, 1))
+    problem = TrainingProblem(net, Dataset(rng.choice([-1, 1], size=(12, 4)), rng.choice([-1, 1], size=12)), activation="counter")
+    values = net.bits_to_parameters(rng.integers(0, 2, net.num_parameters))
+    sub = problem.variant(free=(0, 1, 2, 3, 4, 5), values=values, min_correct=None, exclude=()).with_target(8)
+    block = FoldedEngine().compile(sub)
+    shuffled = block.amplification(sub)
+    for k in (0, 5, 2, 7, 3, 9, 1, 6):
+        fresh = block.amplification(sub)  # straight from U, no checkpoint used
+        assert np.array_equal(shuffled._compute_distribution(k), fresh._compute_distribution(k))
+    assert shuffled._checkpoints  # the order above did restart from checkpoints

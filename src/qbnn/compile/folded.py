@@ -43,12 +43,25 @@ __all__ = ["FoldedQBNN", "compile_folded", "ops_to_circuit", "threshold_ops", "L
 Literal = tuple[int, int, int]
 
 
-def threshold_ops(ops: list[Op], literals: list[Literal], k: int, target: int, ancillas: list[int], activation: str) -> int:
+def threshold_ops(
+    ops: list[Op], literals: list[Literal], k: int, target: int, ancillas: list[int], activation: str, cache: dict | None = None
+) -> int:
     """Append target ^= [at least k literals hold]; returns the ancillas used (they end clean).
 
     ``paper``: the OR over k-subsets of the AND of each subset (paper section
     4.3); ``counter``: count the literals in binary, compare with k, uncount.
+    ``cache`` (a dict kept by the caller for one compilation): the same
+    arguments give the same ops, so they are built once and appended again
+    (ops are immutable).
     """
+    if cache is not None:
+        key = (tuple(literals), k, target, activation, tuple(ancillas[: _ancillas_for(len(literals), k, activation)]))
+        hit = cache.get(key)
+        if hit is None:
+            built: list[Op] = []
+            hit = cache[key] = (built, threshold_ops(built, literals, k, target, ancillas, activation))
+        ops.extend(hit[0])
+        return hit[1]
     n = len(literals)
     if k <= 0:
         ops.append(Op(PERM, target))
@@ -235,6 +248,88 @@ def _neuron_states(network: Network, condition: Condition, point: np.ndarray, mu
     return states, recipes
 
 
+def _all_neuron_states(network: Network, condition: Condition, X: np.ndarray, multibit: bool = False) -> list:
+    """:func:`_neuron_states` of every point (the same lists), with the per-condition work done once.
+
+    The weight and connection indices of each neuron are looked up once, and a first-layer neuron
+    with no free weight or connection (every one outside the block) is evaluated for all points at
+    once with numpy: it is +1 exactly when its fixed +1 contributions reach the threshold.
+    """
+    if multibit or not np.isin(X, (-1, 1)).all():
+        return [_neuron_states(network, condition, X[t], multibit) for t in range(len(X))]
+    values = condition.values
+    free = set(condition.free)
+    plans = []  # per layer, per neuron: [(source, widx, weight is free, fixed weight, gate or -1)] (absent inputs dropped)
+    for layer in range(network.num_layers):
+        fan_in, width = network.layers[layer], network.layers[layer + 1]
+        layer_plans = []
+        for neuron in range(width):
+            plan = []
+            for s in range(fan_in):
+                widx = network.weight_index(layer, neuron, s)
+                gate = -1
+                if layer == 0 and network.meta:
+                    cidx = network.connection_index(neuron, s)
+                    if cidx in free:
+                        gate = cidx
+                    elif values[cidx] == 0:
+                        continue
+                plan.append((s, widx, widx in free, int(values[widx]), gate))
+            layer_plans.append(plan)
+        plans.append(layer_plans)
+    threshold0 = firing_threshold(network.layers[0])
+    first_fixed: dict[int, np.ndarray] = {}
+    for neuron, plan in enumerate(plans[0]):
+        if all(not is_free and gate < 0 for _, _, is_free, _, gate in plan):
+            sources = [s for s, *_ in plan]
+            weights = np.array([w for _, _, _, w, _ in plan], dtype=np.int64)
+            constant = (X[:, sources].astype(np.int64) * weights > 0).sum(axis=1)
+            first_fixed[neuron] = np.where(constant >= threshold0, 1, -1)
+    out = []
+    for t in range(len(X)):
+        point = X[t]
+        states: list[list[int]] = []
+        recipes: list[list[tuple[list[tuple], int] | None]] = []
+        activity = [int(v) for v in point]
+        for layer, layer_plans in enumerate(plans):
+            threshold = firing_threshold(network.layers[layer])
+            layer_states, layer_recipes = [], []
+            for neuron, plan in enumerate(layer_plans):
+                if layer == 0 and neuron in first_fixed:
+                    layer_states.append(int(first_fixed[neuron][t]))
+                    layer_recipes.append(None)
+                    continue
+                constant = 0
+                parts = []
+                for s, widx, is_free, fixed, gate in plan:
+                    a = activity[s]
+                    if a != 0 and not is_free:
+                        if a * fixed > 0:
+                            if gate < 0:
+                                constant += 1
+                            else:
+                                parts.append(("g", gate))
+                    elif a != 0:
+                        parts.append(("w", widx, int(a > 0), gate))
+                    else:
+                        parts.append(("h", s, 0 if is_free else fixed, widx))
+                k = threshold - constant
+                if k <= 0:
+                    layer_states.append(1)
+                    layer_recipes.append(None)
+                elif k > len(parts):
+                    layer_states.append(-1)
+                    layer_recipes.append(None)
+                else:
+                    layer_states.append(0)
+                    layer_recipes.append((parts, k))
+            states.append(layer_states)
+            recipes.append(layer_recipes)
+            activity = layer_states
+        out.append((states, recipes))
+    return out
+
+
 def _multibit_state(network: Network, neuron: int, point: np.ndarray, free: set[int], values: np.ndarray):
     """A first-layer neuron on b-bit features: constant when the free weights cannot change sign(sum), else an adder recipe."""
     weights: list[int | bool] = []
@@ -271,7 +366,7 @@ def compile_folded(
     next_qubit = len(qubit_of)
     acc = list(range(next_qubit, next_qubit + data.num_points))
     next_qubit += data.num_points
-    per_point = [_neuron_states(network, condition, data.X[t], multibit) for t in range(data.num_points)]
+    per_point = _all_neuron_states(network, condition, data.X, multibit)
     hidden_qubit: dict[tuple[int, int], int] = {}
     registers: dict[str, list[int]] = {"w": [qubit_of[j] for j in free_weights], "c": [qubit_of[j] for j in free_connections], "acc": acc}
     for layer in range(network.num_layers - 1):
@@ -290,6 +385,7 @@ def compile_folded(
     ancillas = list(range(anc_base, anc_base + 4096))
     used_ancillas = 0
     ops: list[Op] = []
+    threshold_cache: dict = {}
     if superpose:
         ops.extend(Op(H, q) for q in registers["w"] + registers["c"])
     last = network.num_layers - 1
@@ -334,7 +430,7 @@ def compile_folded(
                     else:
                         literals.append((h, int(fixed > 0), -1))
             block = list(pre)
-            used_ancillas = max(used_ancillas, threshold_ops(block, literals, k, target, ancillas, activation))
+            used_ancillas = max(used_ancillas, threshold_ops(block, literals, k, target, ancillas, activation, threshold_cache))
             block.extend(pre)
             return block
 

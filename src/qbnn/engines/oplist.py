@@ -17,10 +17,28 @@ records that list by running every gate of U^-1 S_0 U once and every gate of
 each oracle once, then replays it per iteration in O(2^f f). This is exact
 memoization, used only by block training (``memoize=False`` runs every
 iterate gate by gate, which the tests compare against).
+
+**Recording without running (the same steps, derived).** Two parts of the
+record are known in closed form, and are derived instead of run when their
+preconditions hold (checked; otherwise they are recorded gate by gate):
+
+- U^-1 S_0 U, when U is an H on each parameter qubit in order followed by
+  PERM ops only (what :func:`~qbnn.compile.folded.compile_folded` emits):
+  from the state after U, the PERMs reversed return every row to where the
+  H layer left it (parameter rows = index bits, all others 0) and change no
+  amplitude, so the record is exactly [WHT over all index bits, -1 at index
+  0, WHT], the same arrays the gate-by-gate record yields;
+- S_chi for a target t: counting the accuracy qubits into a clean register
+  and marking at least t is a sign -1 where the number c(i) of accuracy rows
+  set at index i is >= t (c = points when t >= points). c is read once per
+  block from the state after U, so a new threshold costs one comparison
+  instead of thousands of gates (:meth:`FoldedBlock.oracle_sign`).
 """
 
 from __future__ import annotations
 
+import itertools
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,9 +57,23 @@ if TYPE_CHECKING:
 __all__ = ["program_of", "oracle_ops", "grover_ops", "FoldedBlock", "FoldedAmplification", "FoldedEngine"]
 
 
+def _pack(ops: list[Op]) -> tuple[np.ndarray, ...]:
+    """The arrays of :func:`qbnn.simulator.ops.pack_ops` (equal element for element), built without per-op Python loops."""
+    n = len(ops)
+    kinds = np.fromiter(map(attrgetter("kind"), ops), dtype=np.int64, count=n)
+    targets = np.fromiter(map(attrgetter("target"), ops), dtype=np.int64, count=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, map(attrgetter("controls"), ops)), dtype=np.int64, count=n), out=starts[1:])
+    total = int(starts[-1])
+    cq = np.fromiter(itertools.chain.from_iterable(map(attrgetter("controls"), ops)), dtype=np.int64, count=total)
+    cp = np.fromiter(itertools.chain.from_iterable(map(attrgetter("polarities"), ops)), dtype=np.int64, count=total)
+    return kinds, targets, starts, cq, cp
+
+
 def program_of(ops: list[Op], num_qubits: int) -> StructuredProgram:
     """A structured-engine program straight from engine ops (no Qiskit circuit in between)."""
-    return StructuredProgram.of(LoweredCircuit(num_qubits, list(ops)))
+    lowered = LoweredCircuit(num_qubits, list(ops))
+    return StructuredProgram(num_qubits, lowered, _pack(lowered.ops))
 
 
 def oracle_ops(accuracy: list[int], count_register: list[int], min_correct: int) -> tuple[list[Op], int]:
@@ -143,8 +175,46 @@ class FoldedBlock:
         self.after_u = self.simulator.run(self.u_program)
         self.memoize = memoize
         self._reflection: list | None = None
+        self._counts: np.ndarray | None = None
         if memoize:
-            self._reflection = self._try_record(grover_ops(folded.ops, [], self.num_qubits))
+            self._reflection = self._derived_reflection()
+            if self._reflection is None:
+                self._reflection = self._try_record(grover_ops(folded.ops, [], self.num_qubits))
+
+    def _derived_reflection(self) -> list | None:
+        """U^-1 S_0 U's record in closed form when U = (H on each parameter qubit, in order) then PERMs (module doc)."""
+        ops, parameters = self.folded.ops, self.folded.parameter_qubits
+        f = len(parameters)
+        if f == 0 or f != self.after_u.num_index_bits or len(ops) < f:
+            return None
+        if any(op.kind != H or op.target != q or op.controls for op, q in zip(ops[:f], parameters)):
+            return None
+        if any(op.kind != PERM for op in ops[f:]):
+            return None
+        bits = np.arange(f, dtype=np.int64)
+        s0 = np.ones(1 << f)
+        s0[0] = -1.0
+        return [("wht", bits), ("sign", s0), ("wht", bits.copy())]
+
+    def oracle_sign(self, target: int) -> list[tuple[str, np.ndarray]] | None:
+        """S_chi's record for ``target`` from the accuracy counts after U, or None where it must be run (module doc)."""
+        if target <= 0:
+            return []  # no ops: the global sign -1 is the amplification's
+        if self._counts is None:
+            state = self.after_u
+            if np.any(state.rows[self.count_register]):
+                return None  # the count register is not clean: run the gates
+            counts = np.zeros(1 << state.num_index_bits, dtype=np.int32)
+            for q in self.folded.accuracy_qubits:
+                counts += row_bits(state.rows[q], state.num_index_bits)
+            self._counts = counts
+        points = len(self.folded.accuracy_qubits)
+        marked = self._counts == points if target >= points else self._counts >= target
+        if not marked.any():
+            return []
+        sign = np.ones(marked.size)
+        sign[marked] = -1.0
+        return [("sign", sign)]
 
     def _try_record(self, ops: list[Op]) -> list | None:
         state = self.after_u.copy()
@@ -158,23 +228,46 @@ class FoldedBlock:
         return FoldedAmplification(problem, self)
 
 
+#: Memory for the replayed amplitudes kept per target (checkpoints to restart from when k goes down).
+CHECKPOINT_BYTES = 64 << 20
+
+
 class FoldedAmplification(Amplification):
-    """Exact parameter distributions after U Q^k for one target, on a :class:`FoldedBlock`."""
+    """Exact parameter distributions after U Q^k for one target, on a :class:`FoldedBlock`.
+
+    With the memoized iterate the rows never move, so the amplitudes after k iterations are a
+    checkpoint: BBHT draws k up and down, and a smaller k restarts from the nearest checkpoint
+    at or below it instead of from U (the same replays in the same order, so the same floats).
+    """
 
     engine_name = "structured"
 
     def __init__(self, problem: TrainingProblem, block: FoldedBlock) -> None:
         super().__init__(problem)
         self.block = block
-        ops, self.sign = oracle_ops(block.folded.accuracy_qubits, block.count_register, problem.target)
+        self.sign = -1 if problem.target <= 0 else 1  # oracle_ops's global sign
         self.iterate_steps: list | None = None
+        ops = None
         if block._reflection is not None:
-            oracle_steps = block._try_record(ops)
+            oracle_steps = block.oracle_sign(problem.target)
+            if oracle_steps is None:
+                ops, _ = oracle_ops(block.folded.accuracy_qubits, block.count_register, problem.target)
+                oracle_steps = block._try_record(ops)
             if oracle_steps is not None:
                 self.iterate_steps = [*oracle_steps, *block._reflection]
-        self.q_program = None if self.iterate_steps is not None else program_of(grover_ops(block.folded.ops, ops, block.num_qubits), block.num_qubits)
+        self.q_program = None
+        if self.iterate_steps is None:
+            if ops is None:
+                ops, _ = oracle_ops(block.folded.accuracy_qubits, block.count_register, problem.target)
+            self.q_program = program_of(grover_ops(block.folded.ops, ops, block.num_qubits), block.num_qubits)
         self._state: StructuredState | None = None
         self._state_k = -1
+        self._checkpoints: dict[int, np.ndarray] = {}
+        size = 1 << block.after_u.num_index_bits
+        per_checkpoint = 8 * size
+        expected_top = max(1, int(np.sqrt(size)))  # BBHT's ceilings stop near sqrt(N)
+        self._every = max(1, -(-expected_top * per_checkpoint // CHECKPOINT_BYTES))
+        self._max_checkpoints = max(1, CHECKPOINT_BYTES // per_checkpoint)
 
     @property
     def memoized(self) -> bool:
@@ -183,13 +276,24 @@ class FoldedAmplification(Amplification):
     def _advance_to(self, k: int) -> StructuredState:
         if self._state is None or k < self._state_k:
             self._state, self._state_k = self.block.after_u.copy(), 0
+        nearest = max((c for c in self._checkpoints if self._state_k < c <= k), default=None)
+        if nearest is not None:  # the amplitudes after `nearest` iterations, kept when first computed
+            self._state.amplitudes[:] = self._checkpoints[nearest]
+            self._state_k = nearest
         p = self._state.num_index_bits
-        for _ in range(k - self._state_k):
+        for step in range(self._state_k + 1, k + 1):
             if self.iterate_steps is not None:
                 _replay(self.iterate_steps, self._state.amplitudes, p)
             else:
                 self.q_program.apply(self._state, self.block.simulator)
             self._state.amplitudes *= -self.sign  # Q = -U S_0 U^-1 S_chi, times the oracle's global sign
+            if (
+                self.iterate_steps is not None
+                and step % self._every == 0
+                and step not in self._checkpoints
+                and len(self._checkpoints) < self._max_checkpoints
+            ):
+                self._checkpoints[step] = self._state.amplitudes.copy()
         self._state_k = k
         return self._state
 

@@ -208,12 +208,16 @@ class BlockCoordinate:
 
             prepare = get_engine(engine).prepare
 
+        checked: dict[int, int] = {}  # the classical check of a configuration measured again (same answer)
+
         def measure(raised, k: int, target: int) -> None:
             index = int(raised.sample(k, rng))
             trace.calls += k + 1
             trace.ks.append(k)
             trace.thresholds.append(target)
-            correct = sub.correct_count(index)
+            correct = checked.get(index)
+            if correct is None:
+                correct = checked[index] = sub.correct_count(index)
             if trace.progress is not None:
                 trace.progress(trace.calls, trace.budget)
             if correct >= target:
