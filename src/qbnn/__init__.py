@@ -37,6 +37,8 @@ _LAZY = {
     "BlockCoordinate": "qbnn.search",
     "Condition": "qbnn.model.conditioning",
     "estimate_solutions": "qbnn.search.counting",
+    "estimate_landscape": "qbnn.search.landscape_estimate",
+    "train_classical": "qbnn.baselines",
     "QuantumBNNClassifier": "qbnn.classifier",
     "MedianBinarizer": "qbnn.classifier",
     "QuantileQuantizer": "qbnn.model.quantize",

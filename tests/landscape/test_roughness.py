@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from qbnn.errors import QbnnError
 from qbnn.landscape import compute_landscape
-from qbnn.compile.robust import estimate_flip_roughness
+from qbnn.search.landscape_estimate import estimate_flip_roughness
 from qbnn.landscape.roughness import (
     exact_roughness,
     local_entropy,

@@ -1,7 +1,7 @@
 """``qbnn landscape``: the exact accuracy of every configuration, summarised; estimated; its roughness.
 
 ``--estimate`` replaces the enumeration by amplitude estimation of the fraction
-of configurations reaching each level (:mod:`qbnn.landscape.estimate`);
+of configurations reaching each level (:mod:`qbnn.search.landscape_estimate`);
 ``--roughness`` adds the exact roughness measures (:mod:`qbnn.landscape.roughness`)
 and, with ``--estimate``, the single-flip roughness estimated from a circuit.
 """
@@ -124,7 +124,7 @@ def _estimate_or_roughness(network, dataset, free, values, estimate, precision, 
 
     problem = TrainingProblem(network, dataset, free=free, values=values)
     if roughness:
-        from qbnn.compile.robust import estimate_flip_roughness
+        from qbnn.search.landscape_estimate import estimate_flip_roughness
         from qbnn.landscape.roughness import exact_roughness
 
         land = problem.landscape
@@ -152,7 +152,7 @@ def _estimate_or_roughness(network, dataset, free, values, estimate, precision, 
             )
         emit(payload, json_output, "\n".join(lines))
         return
-    from qbnn.landscape.estimate import estimate_landscape
+    from qbnn.search.landscape_estimate import estimate_landscape
 
     result = estimate_landscape(problem, levels, precision=0.01 if precision is None else precision, seed=seed)
     payload = result.to_json()

@@ -23,10 +23,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qbnn.compile.robust import estimate_flip_roughness, robust_problem
+from qbnn.compile.robust import robust_problem
+from qbnn.search.landscape_estimate import estimate_flip_roughness
 from qbnn.engines.amplitude import optimal_iterations
 from qbnn.engines.registry import get_engine
-from qbnn.landscape.estimate import estimate_landscape
+from qbnn.search.landscape_estimate import estimate_landscape
 from qbnn.landscape.generalisation import (
     held_out_accuracy,
     local_entropies,

@@ -16,13 +16,13 @@ configuration bit j is parameter j, so a single flip of parameter j is ``i ^ (1 
   ``local_entropy`` per configuration: the fraction of its radius-<=r neighbours
   (itself excluded) that reach tau (the local entropy of Baldassi et al.).
 
-Estimated (:func:`qbnn.compile.robust.estimate_flip_roughness`, a circuit above this
+Estimated (:func:`qbnn.search.landscape_estimate.estimate_flip_roughness`, a circuit above this
 layer): one circuit holds w (H on the
 parameters) and j (H on ceil(log2 p) qubits); it counts the correct points of w
 up, flips bit j of w (a multi-controlled X per value of j), counts the correct
 points of the flipped network down, and writes "the two counts differ" into one
 flag qubit. Amplitude estimation of the flag (the adaptive MLAE of
-:mod:`qbnn.landscape.estimate`) on the structured engine gives
+:mod:`qbnn.search.landscape_estimate`) on the structured engine gives
 P(flag) = (p / 2^b) * change_fraction (values j >= p flip nothing).
 """
 

@@ -24,6 +24,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from qiskit import QuantumCircuit
+
+from qbnn.compile.oracles import zero_reflection
+from qbnn.compile.robust import flip_roughness_circuit
+from qbnn.landscape.roughness import single_flip_changes
 from qbnn.errors import QbnnError
 
 __all__ = [
@@ -36,8 +41,7 @@ __all__ = [
     "wilson_interval",
     "LevelEstimate",
     "LandscapeEstimate",
-    "estimate_landscape",
-]
+    "estimate_landscape", "FlipRoughnessEstimate", "estimate_flip_roughness"]
 
 #: two-sided normal quantiles, and the chi-square(1) quantiles (their squares) for likelihood-ratio intervals.
 Z_SCORES = {0.68: 0.99446, 0.9: 1.64485, 0.95: 1.95996, 0.99: 2.57583}
@@ -393,4 +397,86 @@ def estimate_landscape(
         seed=seed,
         engine=getattr(engine_object, "name", str(engine)),
         levels=estimates,
+    )
+
+
+@dataclass(frozen=True)
+class FlipRoughnessEstimate:
+    """The single-flip change fraction estimated by amplitude estimation, beside the exact value when known."""
+
+    change_fraction: float
+    interval: tuple[float, float]
+    confidence: float
+    flag_probability: float  # the amplitude estimated: (p / 2^b) * change_fraction
+    scale: float  # 2^b / p
+    schedule: list[int]
+    shots: int
+    hits: list[int]
+    network_evaluations: int  # 4 networks per A (w up and down, flipped w up and down), (2k+1) A's per shot
+    qubits: int
+    exact_change_fraction: float | None
+    seed: int | None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["interval"] = list(self.interval)
+        return data
+
+
+def estimate_flip_roughness(
+    problem,
+    *,
+    precision: float = 0.02,
+    shots: int = 64,
+    confidence: float = 0.95,
+    seed: int | None = 0,
+    max_k: int = 256,
+    exact: bool = True,
+) -> FlipRoughnessEstimate:
+    """Estimate P(correct(w) != correct(w xor e_j)) over uniform w and j from :func:`flip_roughness_circuit`.
+
+    A and its Grover iterate (S_chi = Z on the flag) run on the structured engine; the flag's exact probability
+    after k iterations is measured ``shots`` times per k (binomial draws, seeded), k = 0, 1, 2, 4, ... until the
+    interval on the change fraction has half-width <= ``precision`` (or k passes ``max_k``).
+    """
+    from qiskit.circuit.library import grover_operator
+
+    from qbnn.simulator.structured import StructuredSimulator
+
+    precision = check_precision(precision)
+    a, flag, b = flip_roughness_circuit(problem)
+    p = problem.num_parameters
+    scale = (1 << b) / p
+    oracle = QuantumCircuit(a.num_qubits, name="S_flag")
+    oracle.z(flag)
+    q = grover_operator(oracle, state_preparation=a, zero_reflection=zero_reflection(a), name="Q_flag")
+    simulator = StructuredSimulator()
+    a_program, q_program = simulator.compile(a), simulator.compile(q)
+    current = {"k": 0, "state": simulator.run(a_program)}
+
+    def probability(k: int) -> float:
+        if k < current["k"]:
+            current["k"], current["state"] = 0, simulator.run(a_program)
+        q_program.repeat(current["state"], k - current["k"], simulator)
+        current["k"] = k
+        return float(current["state"].probabilities([flag])[1])
+
+    result = adaptive_mlae(
+        probability, precision=precision / scale, shots=shots, confidence=confidence, seed=seed, max_k=max_k
+    )
+    lo, hi = result.interval
+    exact_value = float((single_flip_changes(problem.landscape.correct) != 0).mean()) if exact else None
+    return FlipRoughnessEstimate(
+        change_fraction=min(1.0, result.estimate * scale),
+        interval=(min(1.0, lo * scale), min(1.0, hi * scale)),
+        confidence=confidence,
+        flag_probability=result.estimate,
+        scale=scale,
+        schedule=result.schedule,
+        shots=shots,
+        hits=result.hits,
+        network_evaluations=4 * result.applications,
+        qubits=a.num_qubits,
+        exact_change_fraction=exact_value,
+        seed=seed,
     )

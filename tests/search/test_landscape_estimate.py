@@ -9,7 +9,7 @@ import pytest
 
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError
-from qbnn.landscape.estimate import (
+from qbnn.search.landscape_estimate import (
     adaptive_mlae,
     classical_samples_for_width,
     estimate_landscape,
