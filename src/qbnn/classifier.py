@@ -4,15 +4,20 @@
 the QBNN circuit for the training points and searches its weights (and, with
 ``meta``, first-layer connections) with a quantum search strategy on the
 chosen engine, then predicts with the classical forward pass of the weights
-found. Features must be binary (-1/+1 or 0/1); :class:`MedianBinarizer`
-(or scikit-learn's ``Binarizer``/``KBinsDiscretizer``) handles the rest.
+found. Features must be binary (-1/+1 or 0/1); ``binarize="median"``
+(:class:`MedianBinarizer`), ``input_bits`` with quantiles, or scikit-learn's
+``Binarizer``/``KBinsDiscretizer`` handle the rest. ``strategy`` may also name a
+classical trainer of :mod:`qbnn.baselines` (``"ste"``, ``"local-search"``,
+``"cp-sat"``, ``"branch-and-bound"``), for a like-for-like comparison.
 """
 
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import check_random_state
@@ -24,7 +29,9 @@ from qbnn.problem import TrainingProblem, resolve_target
 
 __all__ = ["QuantumBNNClassifier", "MedianBinarizer"]
 
-STRATEGIES = ("bbht", "paper", "best")
+QUANTUM_STRATEGIES = ("bbht", "paper", "best")
+CLASSICAL_STRATEGIES = ("ste", "local-search", "cp-sat", "branch-and-bound")
+STRATEGIES = QUANTUM_STRATEGIES + CLASSICAL_STRATEGIES
 #: Default bound on parameter qubits (the engine holds 2^p amplitudes); ``qbnn demo`` checks against it too.
 DEFAULT_MAX_PARAMETERS = 20
 
@@ -38,8 +45,10 @@ class MedianBinarizer(TransformerMixin, BaseEstimator):
     """
 
     def fit(self, X, y=None):
+        from qbnn.model.quantize import QuantileQuantizer
+
         X = validate_data(self, X, dtype=np.float64)
-        self.medians_ = np.median(X, axis=0)
+        self.medians_ = QuantileQuantizer(input_bits=1).fit(X).thresholds_[:, 0]  # one implementation of the cut
         return self
 
     def transform(self, X):
@@ -57,10 +66,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         Hidden layer sizes; the network is ``[n_features, *hidden, 1]``.
     meta : bool
         Also learn which first-layer connections exist (paper section 5.1).
-    strategy : {"bbht", "paper", "best"}
+    strategy : {"bbht", "paper", "best", "ste", "local-search", "cp-sat", "branch-and-bound"}
         Search strategy: Boyer et al. for unknown solution counts (default), the
         paper's schedule, or Durr-Hoyer minimum finding (the best training
-        accuracy found within the budget, raising the threshold on each find).
+        accuracy found within the budget, raising the threshold on each find);
+        or a classical trainer of :mod:`qbnn.baselines` (straight-through
+        estimator, local search, CP-SAT, branch and bound), bounded by ``time_limit``.
     min_accuracy : float
         Training-accuracy target of the oracle (1.0 = the paper's 100%).
     engine : {"structured", "aer", "analytic"}
@@ -79,24 +90,29 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
     activation : {"paper", "counter"}
         Sign circuit: the paper's OR of ANDs, or a reversible counter and
         comparator (far fewer gates for neurons with many inputs).
-    binarize : {None, "median"}
+    binarize : {None, "median", "quantile"}
         None (default): features must already be binary (-1/+1 or 0/1), anything
         else is a ValueError. "median": threshold each feature at its training
-        median first (:class:`MedianBinarizer`), for real-valued data.
+        median first (:class:`MedianBinarizer`), for real-valued data; "quantile"
+        is the same at ``input_bits=1`` (and what ``input_bits`` > 1 does anyway).
     input_bits : int
         1 (default): binary features as above. b in 2..6: multi-bit inputs
         (:mod:`qbnn.model.input_levels`); real features are quantised into the 2^b odd
         levels at their training quantiles (:class:`qbnn.QuantileQuantizer`,
         fitted in ``fit``) and the first layer sums them with reversible adders.
         Not with ``meta``.
+    time_limit : float or None
+        Classical strategies: stop after this many seconds with the best found.
     random_state : int or None
         Seed of every measurement.
 
     Attributes
     ----------
     weights_, connections_ : arrays of the configuration found (connections_ is None without meta)
-    oracle_calls_ : quantum oracle calls used (Grover iterations + measurements)
-    success_ : whether the training-accuracy target was reached
+    oracle_calls_ : quantum oracle calls used (Grover iterations + measurements); None for a classical strategy
+    network_evaluations_ : quantum strategies: applications of U or U-inverse (2k + 1 per measurement)
+    forward_passes_ : classical strategies: forward passes over the training set
+    success_ : whether the training-accuracy target was reached (a ``ConvergenceWarning`` says when it was not)
     classes_, n_features_in_
 
     Examples
@@ -122,6 +138,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         input_bits=1,
         block_size=None,
         sweeps=5,
+        time_limit=None,
         random_state=None,
     ):
         self.hidden = hidden
@@ -136,6 +153,7 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         self.input_bits = input_bits
         self.block_size = block_size
         self.sweeps = sweeps
+        self.time_limit = time_limit
         self.random_state = random_state
 
     def _binary_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
@@ -144,8 +162,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             return self._quantised_features(X, fit=fit)
         if self.binarize is None:
             return self._check_binary(X)
-        if self.binarize != "median":
-            raise ValueError(f"binarize={self.binarize!r} is not supported; use None (binary X) or 'median'")
+        if self.binarize not in ("median", "quantile"):
+            raise ValueError(f"binarize={self.binarize!r} is not supported; use None (binary X), 'median' or 'quantile'")
         if fit:
             self.binarizer_ = MedianBinarizer().fit(X)
         return self.binarizer_.transform(X)
@@ -194,6 +212,13 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
             isinstance(self.block_size, bool) or not isinstance(self.block_size, numbers.Integral) or not 1 <= self.block_size <= 24
         ):
             raise ValueError(f"{name}: block_size={self.block_size!r} must be None or an integer in 1..24")
+        if self.strategy in CLASSICAL_STRATEGIES and (self.block_size is not None or self.max_oracle_calls is not None):
+            raise ValueError(
+                f"{name}: strategy={self.strategy!r} is classical; block_size and max_oracle_calls belong to the "
+                "quantum strategies (bound it with time_limit)"
+            )
+        if self.time_limit is not None and self.strategy not in CLASSICAL_STRATEGIES:
+            raise ValueError(f"{name}: time_limit bounds the classical strategies; a quantum search is bounded by max_oracle_calls")
         if isinstance(self.sweeps, bool) or not isinstance(self.sweeps, numbers.Integral) or self.sweeps < 1:
             raise ValueError(f"{name}: sweeps={self.sweeps!r} must be an integer >= 1")
         if not all(isinstance(h, numbers.Integral) and h >= 1 for h in self._hidden_sizes()):
@@ -205,6 +230,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _network(self, n_features: int) -> Network:
         network = Network((n_features, *(int(h) for h in self._hidden_sizes()), 1), meta=bool(self.meta))
+        if self.strategy in CLASSICAL_STRATEGIES:  # nothing in superposition: the classical trainers scale further
+            return network
         if self.block_size is not None:  # block training: only a block is ever in superposition
             if int(self.block_size) > self.max_parameters:
                 raise ValueError(
@@ -258,7 +285,9 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         binary = self._binary_features(X, fit=True)
         labels = np.where(y == self.classes_[1], 1, -1).astype(np.int8)
         network = self._network(binary.shape[1])
-        self._check_memory(network, binary.shape[0])
+        classical = self.strategy in CLASSICAL_STRATEGIES
+        if not classical:
+            self._check_memory(network, binary.shape[0])
         data = Dataset(binary, labels, name="fit data", input_bits=int(self.input_bits))
         target = resolve_target(data.num_points, min_accuracy=float(self.min_accuracy))
         problem = TrainingProblem(network, data, min_correct=target, activation=self.activation)
@@ -267,18 +296,35 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         else:
             seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         strategy = self.strategy
-        if self.block_size is not None:
-            from qbnn.search.block import BlockCoordinate
+        if classical:
+            from qbnn.baselines import train_classical
 
-            strategy = BlockCoordinate(block_size=int(self.block_size), sweeps=int(self.sweeps))
-        result = train(problem, strategy, engine=self.engine, seed=seed, max_oracle_calls=self.max_oracle_calls)
+            result = train_classical(problem, strategy, seed=seed, time_limit=self.time_limit)
+            self.oracle_calls_, self.network_evaluations_ = None, None
+            self.forward_passes_ = int(result.forward_passes)
+        else:
+            if self.block_size is not None:
+                from qbnn.search.block import BlockCoordinate
+
+                strategy = BlockCoordinate(block_size=int(self.block_size), sweeps=int(self.sweeps))
+            result = train(problem, strategy, engine=self.engine, seed=seed, max_oracle_calls=self.max_oracle_calls)
+            self.oracle_calls_ = int(result.oracle_calls)
+            self.network_evaluations_ = int(result.network_evaluations)
+            self.forward_passes_ = None
         self.network_ = network
         self.weights_ = np.asarray(result.weights, dtype=np.int8)
         self.connections_ = None if result.connections is None else np.asarray(result.connections, dtype=np.int8)
-        self.oracle_calls_ = int(result.oracle_calls)
         self.success_ = bool(result.success)
         self.train_correct_ = int(result.correct)
         self.result_ = result
+        if not self.success_ and (self.strategy != "best" or float(self.min_accuracy) < 1.0):
+            warnings.warn(
+                f"{type(self).__name__} reached {result.correct}/{result.points} correct training points, below the "
+                f"target min_accuracy={self.min_accuracy!r} ({result.target}); the best configuration found is kept. "
+                "Lower min_accuracy, raise the budget, or use strategy='best' (the best accuracy within the budget)",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         return self
 
     def decision_function(self, X) -> np.ndarray:

@@ -50,10 +50,10 @@ def test_landscape_on_csv(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("csv_text", "extra", "message"),
     [
-        ("a,b,label\n1,1,1\n", [], "column 'y' is missing"),
+        ("a,b,label\n1,1,1\n", [], "no label column 'y'; name the label column with --label"),
         ("a,b,c,y\n1,2,1,1\n", [], "has '2'; use only -1/+1 or 0/1"),
         ("", [], "file is empty"),
-        ("a,b,y\n1,1,1\n", [], "2 feature columns but --layers starts with 3; pass --layers 2,2,1"),
+        ("a,b,y\n1,1,1\n", ["--layers", "3,2,1"], "2 feature columns but --layers starts with 3; pass --layers 2,2,1 (or --hidden 2)"),
         ("a,a,y\n1,1,1\n", ["--layers", "2,1"], "duplicate column name 'a'"),
         ("a,b,y\n1,1,1\n", ["--layers", "2,2"], "must end in a single output neuron"),
     ],

@@ -6,9 +6,12 @@ mistakes print one line ``qbnn: error: ...`` and exit 2, never a traceback.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, get_type_hints
 
 import typer
 from typer.exceptions import TyperException
@@ -20,7 +23,8 @@ from qbnn.cli.circuit import circuit_command
 from qbnn.cli.demo import demo_command
 from qbnn.cli.landscape import landscape_command
 from qbnn.cli.noise_study import noise_study_command
-from qbnn.cli.options import CLI_FLAGS
+from qbnn.cli.options import CLI_FLAGS, SHARED_DATA_PARAMETERS, shared_data_options
+from qbnn.cli.predict import predict_command
 from qbnn.cli.reproduce import reproduce_command
 from qbnn.cli.resources import resources_command
 from qbnn.cli.train import train_command
@@ -58,16 +62,64 @@ def _root(
     """
 
 
-app.command("landscape")(landscape_command)
-app.command("circuit")(circuit_command)
-app.command("resources")(resources_command)
-app.command("amplify")(amplify_command)
-app.command("noise-study")(noise_study_command)
-app.command("count")(count_command)
-app.command("train")(train_command)
-app.command("reproduce")(reproduce_command)
-app.command("demo")(demo_command)
-app.command("crossover")(crossover_command)
+def with_shared_data_options(command):
+    """``command`` with the data options it does not declare (--label, --binarize, --hidden) added.
+
+    A command that reads ``--data`` through :func:`qbnn.cli.options.load_network_and_data` gets them
+    there without naming them: they are set for the call and the loader reads them.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    if "data" not in signature.parameters or "layers" not in signature.parameters:
+        return command
+    missing = {name: kind for name, kind in SHARED_DATA_PARAMETERS.items() if name not in signature.parameters}
+    if not missing:
+        return command
+
+    @functools.wraps(command)
+    def wrapped(**kwargs):
+        shared = {name: kwargs.pop(name, None) for name in missing}
+        with shared_data_options(**shared):
+            return command(**kwargs)
+
+    parameters = []
+    for parameter in signature.parameters.values():
+        parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        if parameter.name == "data":
+            parameters += [
+                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+                for name, kind in missing.items()
+            ]
+    wrapped.__signature__ = signature.replace(parameters=parameters)
+    wrapped.__annotations__ = {**get_type_hints(command, include_extras=True), **missing}
+    return wrapped
+
+
+def _optional_command(module: str, function: str):
+    """A command another module may provide (e.g. ``qbnn backtracking``), or None while it does not exist."""
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
+
+
+#: The commands, those people use first first.
+COMMANDS = [
+    ("train", train_command),
+    ("predict", predict_command),
+    ("count", count_command),
+    ("landscape", landscape_command),
+    ("amplify", amplify_command),
+    ("demo", demo_command),
+    ("reproduce", reproduce_command),
+    ("circuit", circuit_command),
+    ("resources", resources_command),
+    ("noise-study", noise_study_command),
+    ("crossover", crossover_command),
+    ("backtracking", _optional_command("qbnn.cli.backtracking", "backtracking")),
+]
+for _name, _command in COMMANDS:
+    if _command is not None:
+        app.command(_name)(with_shared_data_options(_command))
 
 
 def main(argv: list[str] | None = None) -> int:

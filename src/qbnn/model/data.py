@@ -19,7 +19,7 @@ import numpy as np
 from qbnn.errors import DataError
 from qbnn.model.input_levels import check_input_bits, levels_text
 
-__all__ = ["Dataset", "PAPER_PROBLEMS", "paper_problem", "load_csv", "read_table", "Table", "sign"]
+__all__ = ["Dataset", "PAPER_PROBLEMS", "paper_problem", "load_csv", "read_table", "stratified_split", "Table", "sign"]
 
 LABEL_COLUMN = "y"
 
@@ -328,6 +328,34 @@ def read_table(path: str | Path, label: str | None = None, *, require_label: boo
         name=path.name, path=str(path), feature_names=tuple(header[i] for i in feature_columns),
         features=features, cells=feature_cells, labels=labels, label_column=column, lines=lines_of,
     )
+
+
+def stratified_split(
+    labels: Sequence | np.ndarray, fraction: float, seed: int = 0, *, where: str = "data"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (training, held out): ``fraction`` of each class held out at random (seeded), in file order.
+
+    Each class keeps at least one training row and gives at least one held-out row when it has two or more.
+
+    >>> [part.tolist() for part in stratified_split(["a", "a", "a", "a", "b", "b"], 0.5, seed=0)]
+    [[1, 3, 4], [0, 2, 5]]
+    """
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    held: list[int] = []
+    for value in np.unique(labels):
+        rows = np.flatnonzero(labels == value)
+        count = int(round(fraction * rows.size))
+        count = min(max(count, 1 if rows.size > 1 else 0), rows.size - 1)
+        held.extend(rng.permutation(rows)[:count].tolist())
+    if not held:
+        raise DataError(
+            f"{_literal(where)}: too few rows to hold any out with {{test_fraction}}; give more rows or a {{test}} file",
+            test_fraction=fraction, test=...,
+        )
+    test = np.sort(np.array(held, dtype=np.int64))
+    train = np.setdiff1d(np.arange(labels.size), test)
+    return train, test
 
 
 def load_csv(

@@ -16,12 +16,91 @@ if TYPE_CHECKING:
     from qbnn.engines.protocol import Amplification
     from qbnn.problem import TrainingProblem
 
-__all__ = ["default_budget", "make_strategy", "train"]
+__all__ = ["default_budget", "make_strategy", "train", "check_strategy_options", "check_superposable"]
 
 
 def default_budget(num_configurations: int) -> int:
-    """Default oracle-call budget: 20 sqrt(N) + 50, several times what BBHT needs for one solution."""
-    return int(20 * math.ceil(math.sqrt(num_configurations)) + 50)
+    """Default oracle-call budget: 20 sqrt(N) + 50, several times what BBHT needs for one solution.
+
+    In integers (ceil sqrt N = isqrt(N - 1) + 1), so N = 2^p of any size is fine (a float overflowed past p ~ 1,000).
+
+    >>> default_budget(256), default_budget(2 ** 3000) > 10 ** 450
+    (370, True)
+    """
+    return int(20 * (math.isqrt(max(int(num_configurations), 1) - 1) + 1) + 50)
+
+
+def check_strategy_options(
+    strategy: str,
+    *,
+    classical: bool = False,
+    num_parameters: int | None = None,
+    k: object = None,
+    block_size: object = None,
+    sweeps: object = None,
+    init: object = None,
+    noise: object = None,
+    workers: object = None,
+    scheduler: object = None,
+    trajectories: object = None,
+    max_oracle_calls: object = None,
+    time_limit: object = None,
+) -> None:
+    """Refuse, in one line naming the parameters, options that do not go with ``strategy`` (before any work).
+
+    ``classical`` marks a classical trainer's name (qbnn.baselines); ``num_parameters`` (parameters in
+    superposition) lets a search that puts all of them in superposition be refused when it cannot be.
+    """
+    block = strategy == "block"
+    if classical:
+        given = [name for name, value in (("k", k), ("block_size", block_size), ("sweeps", sweeps), ("init", init),
+                 ("noise", noise), ("workers", workers), ("scheduler", scheduler), ("trajectories", trajectories),
+                 ("max_oracle_calls", max_oracle_calls)) if value is not None]
+        if given:
+            names = " and ".join("{" + name + "}" for name in given)
+            raise QbnnError(
+                f"{names} belong{'s' if len(given) == 1 else ''} to the quantum strategies; the classical "
+                f"'{strategy}' is bounded by {{time_limit}}",
+                **{name: ... for name in given}, time_limit=...,
+            )
+        return
+    if strategy not in STRATEGY_NAMES:
+        raise QbnnError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGY_NAMES)}")
+    if time_limit is not None:
+        raise QbnnError("{time_limit} bounds the classical strategies; a quantum search is bounded by {max_oracle_calls}",
+                        time_limit=time_limit, max_oracle_calls=...)
+    if not block and (block_size is not None or sweeps is not None or init is not None):
+        raise QbnnError("{block_size}, {sweeps} and {init} belong to {strategy} block", block_size=..., sweeps=..., init=..., strategy=...)
+    if block and (noise is not None or workers is not None or scheduler is not None or k is not None):
+        raise QbnnError(
+            "{strategy} block runs one small circuit per block on one machine; drop {noise}, {workers}, {scheduler} and {k}",
+            strategy=..., noise=..., workers=..., scheduler=..., k=...,
+        )
+    if trajectories is not None:
+        raise QbnnError(
+            "{trajectories} is for amplify's estimates; train runs one noisy trajectory per measurement "
+            "(the count is reported as 'trajectories')", trajectories=trajectories,
+        )
+    if noise is not None and strategy == "best":
+        raise QbnnError(
+            "{noise} does not work with {strategy} best yet (it recompiles an oracle per threshold); use paper, bbht or fixed",
+            noise=noise, strategy=...,
+        )
+    if not block and num_parameters is not None:
+        check_superposable(num_parameters)
+
+
+def check_superposable(num_parameters: int) -> None:
+    """Refuse a search with ``num_parameters`` in superposition at once beyond what an index holds (one line)."""
+    from qbnn.model.network import MAX_SUPERPOSED
+
+    if num_parameters > MAX_SUPERPOSED:
+        raise QbnnError(
+            f"a search over all {num_parameters} parameters at once (2^{num_parameters} configurations; at most "
+            f"{MAX_SUPERPOSED} parameters fit in superposition) cannot run; train by blocks with {{strategy}} block, "
+            "or hold parameters fixed with {free} and {values}",
+            strategy=..., free=..., values=...,
+        )
 
 
 def make_strategy(name: str, k: int | None = None) -> Strategy:
@@ -67,6 +146,8 @@ def train(
     """
     if isinstance(strategy, str):
         strategy = make_strategy(strategy, k)
+    if getattr(strategy, "prepare", None) is None:  # every parameter in superposition: refuse what cannot be
+        check_superposable(problem.num_parameters)
     budget = default_budget(problem.num_configurations) if max_oracle_calls is None else int(max_oracle_calls)
     if budget < 1:
         raise QbnnError("{max_oracle_calls} must be at least 1", max_oracle_calls=max_oracle_calls)
