@@ -185,3 +185,27 @@ def test_block_training_classifier_agrees_with_the_forward_pass():
     assert clf.score(X, y) == clf.train_correct_ / 60
     with pytest.raises(ValueError, match="block_size=0 must be None or an integer"):
         QuantumBNNClassifier(block_size=0).fit(X, y)
+
+
+def test_unreached_target_warns_with_convergence_warning():
+    """Parity of three bits has no perfect [3,2,1] network: the classifier says so (scikit-learn's way)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from qbnn.model.data import parity_problem
+
+    data = parity_problem(3)
+    with pytest.warns(ConvergenceWarning, match="reached 6/8 correct training points, below the target"):
+        clf = QuantumBNNClassifier(hidden=(2,), strategy="bbht", max_oracle_calls=60, random_state=0).fit(data.X, data.y)
+    assert clf.success_ is False and clf.network_evaluations_ == clf.result_.network_evaluations
+
+
+def test_classical_strategies_in_the_classifier():
+    from qbnn.model.data import paper_problem
+
+    data = paper_problem(1)
+    clf = QuantumBNNClassifier(hidden=(2,), strategy="local-search", time_limit=5, random_state=0).fit(data.X, data.y)
+    assert clf.score(data.X, data.y) == 1.0 and clf.forward_passes_ > 0 and clf.oracle_calls_ is None
+    quantum = QuantumBNNClassifier(hidden=(2,), strategy="bbht", random_state=0).fit(data.X, data.y)
+    assert quantum.forward_passes_ is None and quantum.network_evaluations_ >= quantum.oracle_calls_
+    with pytest.raises(ValueError, match="time_limit bounds the classical strategies"):
+        QuantumBNNClassifier(strategy="bbht", time_limit=1).fit(data.X, data.y)
