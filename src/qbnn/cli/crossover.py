@@ -32,9 +32,13 @@ def crossover_command(
     physical_error: Annotated[float, typer.Option("--physical-error", help="Physical error rate per operation.")] = 1e-3,
     sample: Annotated[int, typer.Option("--sample", help="Configurations timed per size for the classical rate.")] = 1 << 14,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write the figure to this .png file.")] = None,
+    against: Annotated[
+        str,
+        typer.Option("--against", help="Classical competitor: branch-and-bound (the strongest measured, default) or exhaustive."),
+    ] = "branch-and-bound",
     json_output: JsonOption = False,
 ) -> None:
-    """Fault-tolerant Grover training vs measured classical exhaustive and random search, by network size.
+    """Fault-tolerant Grover (and quantum backtracking) vs measured classical branch-and-bound, exhaustive and random search.
 
     Example: qbnn crossover --problem 1 --hidden 1-15 --plot crossover.png
     """
@@ -43,6 +47,8 @@ def crossover_command(
     from qbnn.hardware.fault_tolerant import SurfaceCodeModel
 
     widths = parse_int_range(hidden, parameter="hidden", low=1, high=62)
+    if against not in ("exhaustive", "branch-and-bound"):
+        raise QbnnError(f"--against {against}: choose exhaustive or branch-and-bound")
     if sample < 1:
         raise QbnnError(f"--sample {sample} must be at least 1")
     if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):
@@ -57,7 +63,12 @@ def crossover_command(
 
         dataset = load_csv(data, input_bits=check_input_bits(input_bits))
     model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
-    result = crossover_study(dataset, widths, activation=activation, solutions=solutions, model=model, sample=sample)
+    walk_steps = None
+    if against == "branch-and-bound":
+        from qbnn.backtracking.costs import finding_walk_steps as walk_steps
+    result = crossover_study(
+        dataset, widths, activation=activation, solutions=solutions, model=model, sample=sample, against=against, walk_steps=walk_steps
+    )
     if not result.rows:
         raise QbnnError(f"--hidden {hidden!r}: no width gives a network of at most 62 parameters")
     if plot is not None:
@@ -65,7 +76,15 @@ def crossover_command(
 
         save_figure(crossover_figure(result), plot)
         print(f"wrote {plot}", file=sys.stderr)
+    extra: list[str] = []
+    if result.branch_and_bound is not None:
+        extra = ["", "| parameters | measured | B&B tree T | B&B depth-first | B&B (s) | Grover (s) | backtracking (s) |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for r in result.branch_and_bound.rows:
+            g = "-" if r.grover_s is None else f"{r.grover_s:.3g}"
+            b = "-" if r.backtracking_s is None else f"{r.backtracking_s:.3g}"
+            extra.append(f"| {r.parameters} | {'yes' if r.measured else 'fit'} | {r.tree_nodes:.3g} | {r.dfs_nodes:.3g} | {r.branch_and_bound_s:.3g} | {g} | {b} |")
+        extra += [f"  - {a}" for a in result.branch_and_bound.assumptions]
     human = "\n".join(
-        [crossover_table(result), "", crossover_summary(result), "assumptions:", *(f"  - {a}" for a in result.assumptions)]
+        [crossover_table(result), *extra, "", crossover_summary(result), "assumptions:", *(f"  - {a}" for a in result.assumptions)]
     )
     emit({**result.to_json(), "input_bits": dataset.input_bits}, json_output, human)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -47,7 +48,14 @@ __all__ = [
     "report_results",
     "report_markdown",
     "REPORT_FIGURE",
+    "AGAINST",
+    "BranchAndBoundRow",
+    "BranchAndBoundSide",
+    "branch_and_bound_side",
 ]
+
+#: Classical competitors of ``qbnn crossover --against``.
+AGAINST = ("exhaustive", "branch-and-bound")
 
 
 @dataclass(frozen=True)
@@ -92,15 +100,159 @@ class Crossover:
     random_search_crossover_parameters: int | None
     solutions: int
     assumptions: tuple[str, ...] = field(default=())
+    against: str = "exhaustive"
+    branch_and_bound: BranchAndBoundSide | None = None
 
     def to_json(self) -> dict:
-        return {
+        payload = {
             "rows": [row.to_json() for row in self.rows],
             "crossover_parameters": self.crossover_parameters,
             "random_search_crossover_parameters": self.random_search_crossover_parameters,
             "solutions": self.solutions,
             "assumptions": list(self.assumptions),
+            "against": self.against,
         }
+        if self.branch_and_bound is not None:
+            payload["branch_and_bound"] = self.branch_and_bound.to_json()
+        return payload
+
+
+@dataclass(frozen=True)
+class BranchAndBoundRow:
+    """One size against classical branch-and-bound: measured (or extrapolated) tree, and both quantum times."""
+
+    parameters: int
+    measured: bool
+    tree_nodes: float
+    dfs_nodes: float
+    branch_and_bound_s: float  # depth-first vertices x measured seconds per vertex
+    grover_s: float | None
+    backtracking_walk_steps: float
+    backtracking_toffolis: float
+    backtracking_s: float | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BranchAndBoundSide:
+    """Classical branch-and-bound measured on this CPU, extrapolated, against Grover and quantum backtracking."""
+
+    rows: tuple[BranchAndBoundRow, ...]
+    growth_tree: float  # b in T ~ 2^(a + b p), least squares over the measured sizes
+    growth_dfs: float
+    seconds_per_node: float
+    grover_crossover_parameters: int | None
+    backtracking_crossover_parameters: int | None
+    assumptions: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "rows": [r.to_json() for r in self.rows],
+            "growth_tree": self.growth_tree,
+            "growth_dfs": self.growth_dfs,
+            "seconds_per_node": self.seconds_per_node,
+            "grover_crossover_parameters": self.grover_crossover_parameters,
+            "backtracking_crossover_parameters": self.backtracking_crossover_parameters,
+            "assumptions": list(self.assumptions),
+        }
+
+
+#: Branch-and-bound trees are measured up to this many free parameters (and this many vertices), then extrapolated.
+BNB_MEASURE_PARAMETERS = 24
+BNB_MEASURE_NODES = 2_000_000
+#: Predicate evaluations per walk step (R_A and R_B each compute and uncompute the accept/reject predicate) ...
+PREDICATES_PER_STEP = 4
+#: ... and U's per predicate (the three-valued bound needs a lower and an upper count: two counting passes).
+U_PER_PREDICATE = 2
+
+
+def branch_and_bound_side(
+    data: Dataset,
+    rows: list[CrossoverRow],
+    costs: list[SizeCost],
+    walk_steps: Callable[[float, int], float],
+    model: SurfaceCodeModel,
+    progress=None,
+) -> BranchAndBoundSide:
+    """Measure branch-and-bound for every size it can finish, fit its growth, price quantum backtracking per size.
+
+    ``walk_steps(T, n)`` is the walk-step count of quantum backtracking
+    (``qbnn.backtracking.costs.finding_walk_steps``: passed in, since the
+    backtracking layer sits beside this one).
+    """
+    from qbnn.baselines.branch_and_bound import search_tree
+    from qbnn.errors import ResourceLimitError
+    from qbnn.problem import TrainingProblem
+
+    measured: dict[int, tuple[int, int, float]] = {}
+    for cost in costs:
+        if cost.parameters > BNB_MEASURE_PARAMETERS:
+            break
+        if progress is not None:
+            progress(f"{list(cost.layers)}: classical branch-and-bound")
+        try:
+            tree = search_tree(TrainingProblem(Network(cost.layers), data), max_nodes=BNB_MEASURE_NODES)
+        except ResourceLimitError:
+            break
+        measured[cost.parameters] = (tree.nodes, tree.dfs_nodes(), tree.seconds)
+    if not measured:
+        raise ArchitectureError("no network size could be searched by branch-and-bound; give smaller {hidden} widths", hidden=...)
+    p = np.array(sorted(measured), dtype=float)
+    T = np.array([measured[int(q)][0] for q in p], dtype=float)
+    D = np.array([measured[int(q)][1] for q in p], dtype=float)
+    per_node = float(np.median([measured[int(q)][2] / measured[int(q)][0] for q in p]))
+    fit_T = np.polyfit(p, np.log2(T), 1) if len(p) > 1 else np.array([1.0, math.log2(T[0]) - p[0]])
+    fit_D = np.polyfit(p, np.log2(D), 1) if len(p) > 1 else np.array([1.0, math.log2(D[0]) - p[0]])
+    out = []
+    for row, cost in zip(rows, costs):
+        if cost.parameters in measured:
+            nodes, dfs, _ = measured[cost.parameters]
+            known = True
+        else:
+            nodes = 2.0 ** float(np.polyval(fit_T, cost.parameters))
+            dfs = min(nodes, 2.0 ** float(np.polyval(fit_D, cost.parameters)))
+            known = False
+        steps = float(walk_steps(nodes, cost.parameters))
+        toffolis = steps * PREDICATES_PER_STEP * U_PER_PREDICATE * cost.toffolis_U
+        qubits = U_PER_PREDICATE * cost.logical_qubits + cost.parameters + math.ceil(math.log2(max(2.0, steps + 1)))
+        try:
+            quantum = model.estimate(qubits, int(min(toffolis, 2**62))).wall_time_s
+        except ModelLimitError:
+            quantum = None
+        out.append(BranchAndBoundRow(cost.parameters, known, float(nodes), float(dfs), float(dfs) * per_node, row.quantum_s, steps, toffolis, quantum))
+    assumptions = (
+        f"classical branch-and-bound (qbnn.baselines.branch_and_bound, output layer first) timed on this CPU for p <= "
+        f"{int(p.max())} at target = all points: T ~ 2^({fit_T[1]:.2f} + {fit_T[0]:.3f} p), depth-first vertices ~ "
+        f"2^({fit_D[1]:.2f} + {fit_D[0]:.3f} p), {per_node:.3g} s per vertex; larger sizes extrapolated from these fits",
+        "classical cost = depth-first vertices to the first solution x seconds per vertex (the vectorised tree build's rate)",
+        f"quantum backtracking: Montanaro's finding walk steps for the (measured or extrapolated) T and n = p; each walk "
+        f"step = {PREDICATES_PER_STEP} predicate evaluations (compute and uncompute in R_A and in R_B), each = "
+        f"{U_PER_PREDICATE} x the Toffolis of the compiled network evaluation U (lower and upper counts); node-register "
+        "arithmetic and the phase-estimation register's controls not counted (an underestimate of the quantum cost)",
+        f"backtracking logical qubits = {U_PER_PREDICATE} x U's + p (node register) + phase-estimation bits",
+    )
+    def crossing(quantum_key: str) -> int | None:
+        found = None
+        for r in out:
+            q = getattr(r, quantum_key)
+            faster = q is not None and q < r.branch_and_bound_s
+            if faster and found is None:
+                found = r.parameters
+            elif not faster and q is not None:
+                found = None
+        return found
+
+    return BranchAndBoundSide(
+        rows=tuple(out),
+        growth_tree=float(fit_T[0]),
+        growth_dfs=float(fit_D[0]),
+        seconds_per_node=per_node,
+        grover_crossover_parameters=crossing("grover_s"),
+        backtracking_crossover_parameters=crossing("backtracking_s"),
+        assumptions=assumptions,
+    )
 
 
 def measure_seconds_per_configuration(network: Network, data: Dataset, *, sample: int = 1 << 14, repeats: int = 3) -> float:
@@ -205,9 +357,15 @@ def crossover_study(
     model: SurfaceCodeModel | None = None,
     sample: int = 1 << 14,
     progress=None,
+    against: str = "exhaustive",
+    walk_steps: Callable[[float, int], float] | None = None,
 ) -> Crossover:
     """The crossover for ``[n0, h, 1]``, h in ``hidden``, on ``data``: measure, count, model, compare."""
     model = model or SurfaceCodeModel()
+    if against not in AGAINST:
+        raise ArchitectureError("{against} must be one of " + ", ".join(AGAINST), against=against)
+    if against == "branch-and-bound" and walk_steps is None:
+        raise ArchitectureError("against branch-and-bound needs the walk-step formula of quantum backtracking ({walk_steps})", walk_steps=...)
     if solutions < 1:
         raise ArchitectureError("{solutions} must be at least 1 (the search needs something to find)", solutions=solutions)
     costs = []
@@ -233,13 +391,18 @@ def crossover_study(
         *model.assumptions(),
         f"{MEASURED} {rate}",
     )
-    return Crossover(
+    result = Crossover(
         rows=tuple(rows),
         crossover_parameters=first_crossing(rows, "exhaustive_s"),
         random_search_crossover_parameters=first_crossing(rows, "random_search_s"),
         solutions=int(solutions),
         assumptions=assumptions,
+        against=against,
     )
+    if against == "branch-and-bound" and rows:
+        side = branch_and_bound_side(data, rows, costs, walk_steps, model, progress)
+        result = replace(result, branch_and_bound=side)
+    return result
 
 
 MEASURED = "measured on this machine, configurations per CPU-second:"
@@ -343,7 +506,19 @@ def crossover_table(crossover: Crossover) -> str:
 
 
 def crossover_summary(crossover: Crossover) -> str:
-    """One plain sentence: where the quantum curve crosses, or that it does not."""
+    """One plain sentence: where the quantum curve crosses, or that it does not (against the chosen competitor)."""
+    side = crossover.branch_and_bound
+    if side is not None:
+        last = side.rows[-1].parameters
+        g, b = side.grover_crossover_parameters, side.backtracking_crossover_parameters
+        return (
+            (f"Fault-tolerant Grover beats classical branch-and-bound on this CPU from p = {g} on" if g is not None
+             else f"Fault-tolerant Grover never beats classical branch-and-bound on this CPU up to p = {last}")
+            + "; "
+            + (f"quantum backtracking beats it from p = {b} on." if b is not None
+               else f"quantum backtracking never beats it up to p = {last}.")
+            + f" (Branch-and-bound measured up to p = {max(r.parameters for r in side.rows if r.measured)}, growth 2^({side.growth_dfs:.2f} p) to a first solution, extrapolated beyond.)"
+        )
     c, r = crossover.crossover_parameters, crossover.random_search_crossover_parameters
     if c is None:
         return "In this range the fault-tolerant quantum search never beats classical exhaustive search on this CPU."
