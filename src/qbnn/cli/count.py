@@ -56,10 +56,9 @@ def count_command(
 
     Examples:
 
+    \b
       qbnn count --problem 2 --meta --seed 3 --json
-
       qbnn count --problem 1 --method qpe --eval-qubits 4
-
       qbnn count --data d.csv --label class --binarize median --min-accuracy 0.9
     """
     if shots < 1:

@@ -116,6 +116,7 @@ COMMANDS = [
     ("noise-study", noise_study_command),
     ("crossover", crossover_command),
     ("backtracking", _optional_command("qbnn.cli.backtracking", "backtracking")),
+    ("block-study", _optional_command("qbnn.cli.block_study", "block_study_command")),
 ]
 for _name, _command in COMMANDS:
     if _command is not None:

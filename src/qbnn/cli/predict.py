@@ -57,8 +57,8 @@ def predict_command(
 
     Examples:
 
+    \b
       qbnn train --data train.csv --label species --binarize median --save model.json
-
       qbnn predict --model model.json --data new.csv --out predictions.csv
     """
     if out is not None:

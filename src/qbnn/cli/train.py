@@ -146,14 +146,11 @@ def train_command(
 
     Examples:
 
+    \b
       qbnn train --problem 2 --meta --strategy bbht --seed 1
-
       qbnn train --data iris.csv --label species --binarize median --hidden 2 --test-fraction 0.25 --save model.json
-
       qbnn train --data d.csv --strategy best
-
       qbnn train --data d.csv --strategy cp-sat --time-limit 60
-
       qbnn train --data d.csv --layers 16,8,1 --activation counter --strategy block --block-size 12
 
     With --workers N (or --scheduler ADDR) the structured engine runs over index chunks on Dask workers.
