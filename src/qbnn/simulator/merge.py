@@ -24,7 +24,7 @@ from qbnn.simulator.bitrows import ALL_ONES, row_bits
 from qbnn.errors import ResourceLimitError
 from qbnn.core.memory import format_bytes
 
-__all__ = ["merge_index", "pack_bits"]
+__all__ = ["merge_index", "pack_bits", "lay_out_rows", "distinct_patterns", "gather_bits", "ZERO_AMPLITUDE"]
 
 #: False: group settings by sorting their keys (np.unique), the reference the compiled grouping is tested against.
 COMPILED_GROUPING = True
@@ -72,8 +72,8 @@ def merge_index(state, low_qubits: Sequence[int], max_memory_bytes: int, *, int_
     amplitudes = state.amplitudes
     table = None
     if len(rest) + width <= key_bits or not rest:  # one integer key per setting: (pattern of the other rows, low qubits)
-        low_value = _gather_bits(state.rows, np.array(low, dtype=np.int64), size)
-        pattern = _gather_bits(state.rows, np.array(rest, dtype=np.int64), size)
+        low_value = gather_bits(state.rows, np.array(low, dtype=np.int64), size)
+        pattern = gather_bits(state.rows, np.array(rest, dtype=np.int64), size)
     else:  # wide circuits: number the distinct patterns first
         low_value = np.zeros(size, dtype=np.int64)
         for j, q in enumerate(low):
@@ -110,6 +110,20 @@ def merge_index(state, low_qubits: Sequence[int], max_memory_bytes: int, *, int_
     new_size = 1 << new_p
     new_amplitudes = np.zeros(new_size, dtype=amplitudes.dtype)
     new_amplitudes[(groups & ((1 << width) - 1)) | (rank.ravel().astype(np.int64) << width)] = merged
+    state.rows = lay_out_rows(n, low, rest, used, high_bits, table)
+    state.amplitudes = new_amplitudes
+    state.num_index_bits = new_p
+    state._row_buffer = state._amp_buffer = None
+
+
+def lay_out_rows(n: int, low: Sequence[int], rest: Sequence[int], used: np.ndarray, high_bits: int, table=None) -> np.ndarray:
+    """Packed rows of the merged layout: ``low`` (sorted) are index bits 0..w-1, high value h is pattern ``used[h]``.
+
+    ``used`` holds the patterns (integers whose bit j is ``rest[j]``, or rows of ``table``); high values past
+    ``used.size`` repeat the first pattern.
+    """
+    width = len(low)
+    new_size = 1 << (width + high_bits)
     padded = np.full(1 << high_bits, used[0], dtype=np.int64)
     padded[: used.size] = used
     if width >= 6:  # every word lies inside one high value: build the packed words directly
@@ -122,39 +136,45 @@ def merge_index(state, low_qubits: Sequence[int], max_memory_bytes: int, *, int_
         for j, r in enumerate(rest):
             bit = table[of_word, j] if table is not None else (of_word >> j) & 1
             rows[r] = np.where(bit, ALL_ONES, np.uint64(0))
-        state.rows = rows
-    else:
-        new_bits = np.zeros((n, new_size), dtype=np.uint8)
-        index = np.arange(new_size, dtype=np.int64)
-        for j, q in enumerate(low):
-            new_bits[q] = (index >> j) & 1
-        of_index = padded[index >> width]
-        for j, r in enumerate(rest):
-            new_bits[r] = table[of_index, j] if table is not None else (of_index >> j) & 1
-        state.rows = pack_bits(new_bits)
-    state.amplitudes = new_amplitudes
-    state.num_index_bits = new_p
-    state._row_buffer = state._amp_buffer = None
+        return rows
+    new_bits = np.zeros((n, new_size), dtype=np.uint8)
+    index = np.arange(new_size, dtype=np.int64)
+    for j, q in enumerate(low):
+        new_bits[q] = (index >> j) & 1
+    of_index = padded[index >> width]
+    for j, r in enumerate(rest):
+        new_bits[r] = table[of_index, j] if table is not None else (of_index >> j) & 1
+    return pack_bits(new_bits)
 
 
 # --------------------------------------------------------------------------- compiled grouping
 
 
 @njit(cache=True)
-def _gather_bits(rows, qubits, size):
+def gather_bits(rows, qubits, size):
     """For each index setting i < size, the integer whose bit j is row ``qubits[j]`` at i."""
-    out = np.zeros(size, dtype=np.int64)
+    out = np.empty(size, dtype=np.int64)
     per_word = min(size, 64)
-    for j in range(qubits.size):
-        q = qubits[j]
-        for w in range((size + 63) // 64):
-            x = rows[q, w]
-            if x == 0:
-                continue
-            base = w * 64
-            for b in range(per_word):
-                out[base + b] |= np.int64((x >> np.uint64(b)) & np.uint64(1)) << j
+    count = qubits.size
+    words = np.empty(count, dtype=np.uint64)
+    for w in range((size + 63) // 64):
+        for j in range(count):
+            words[j] = rows[qubits[j], w]
+        base = w * 64
+        for b in range(per_word):
+            value = np.int64(0)
+            shift = np.uint64(b)
+            for j in range(count):
+                value |= np.int64((words[j] >> shift) & np.uint64(1)) << j
+            out[base + b] = value
     return out
+
+
+def distinct_patterns(pattern: np.ndarray, pattern_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of ``pattern`` (each below 2^pattern_bits) and each entry's position among them."""
+    if pattern_bits <= 26 and (1 << pattern_bits) <= 4 * pattern.size + 4096:
+        return _distinct_small(pattern, 1 << pattern_bits)
+    return _distinct_ids(pattern)
 
 
 @njit(cache=True)
@@ -231,10 +251,7 @@ def _group_by_pattern(pattern: np.ndarray, low_value: np.ndarray, width: int, am
     The same groups, sums (np.bincount adds each group's amplitudes in index order, as the sorting path does)
     and order as ``np.unique`` on the keys; None when the dense table would be too large (then sort).
     """
-    if pattern_bits <= 26 and (1 << pattern_bits) <= 4 * pattern.size + 4096:
-        distinct, pattern_id = _distinct_small(pattern, 1 << pattern_bits)
-    else:
-        distinct, pattern_id = _distinct_ids(pattern)
+    distinct, pattern_id = distinct_patterns(pattern, pattern_bits)
     cells = distinct.size << width
     if cells > _DENSE_FACTOR * pattern.size + 4096:
         return None

@@ -29,11 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from qbnn.simulator.kernels import DONE, LOW_MASKS, NEEDS_EXTENSION, run_ops_tiled
 from qbnn.simulator.bitrows import duplicated_rows, extend_index, row_bits
 from qbnn.simulator.ops import H, PERM, PHASE
-from qbnn.simulator.merge import INT_KEY_BITS, merge_index
+from qbnn.simulator.merge import INT_KEY_BITS, ZERO_AMPLITUDE, distinct_patterns, gather_bits, lay_out_rows, merge_index
 from qbnn.simulator.structured import StructuredProgram, StructuredSimulator, StructuredState, state_memory_bytes
 from qbnn.errors import QbnnError, ResourceLimitError
 from qbnn.core.memory import format_bytes
@@ -56,6 +57,8 @@ NOISE_MODELS = ("bit-flip", "phase-flip", "depolarizing")
 X_ERROR, Y_ERROR, Z_ERROR = 1, 2, 3
 #: Up to this many qubits a basis state is keyed by one integer when merging (tests lower it to force the wide path).
 _INT_KEY_BITS = INT_KEY_BITS
+#: False: :func:`general_hadamard` doubles the index and merges it (the reference its compiled form is tested against).
+COMPILED_HADAMARD = True
 
 
 @dataclass(frozen=True)
@@ -274,13 +277,105 @@ def general_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[in
     settings that now reach the same basis state are merged and the state is laid out again with
     ``low_qubits`` (those that later Hadamards act on) as the low index bits
     (:func:`~qbnn.simulator.merge.merge_index`), so the kernel's fast H layers apply again.
+    Compiled (:func:`_compiled_hadamard`), the doubled index is never built: each setting's two halves go
+    straight into the merged table, with the same sums in the same order, so the result is bit for bit
+    the same.
     """
+    if COMPILED_HADAMARD and _compiled_hadamard(state, qubit, low_qubits, max_memory_bytes):
+        return
     p = state.num_index_bits
     flip = row_bits(state.rows[qubit], p).astype(bool)
     state.amplitudes = np.concatenate([state.amplitudes, np.where(flip, -state.amplitudes, state.amplitudes)]) / math.sqrt(2)
     state.rows = duplicated_rows(state.rows, p, qubit)
     state.num_index_bits = p + 1
     merge_index(state, set(int(q) for q in low_qubits) | {int(qubit)}, max_memory_bytes, int_key_bits=_INT_KEY_BITS)
+
+
+@njit(cache=True)
+def _hadamard_cells(amplitudes, low_value, pattern_id, bit, width, num_patterns):
+    """The doubled index's amplitudes summed per (pattern, low value) cell, in the doubled index's order.
+
+    Setting i of the doubled index (c = 0) and i + 2^p (c = 1) carry a_i / sqrt 2 and (-1)^{x_q(i) c} a_i / sqrt 2
+    with the qubit's low bit set to c; each cell receives its terms in increasing i, as np.bincount adds them.
+    """
+    cells = np.zeros(num_patterns << width)
+    root = math.sqrt(2.0)
+    mask = np.int64(1) << bit
+    for i in range(amplitudes.size):
+        a = amplitudes[i]
+        base = pattern_id[i] << width
+        x = low_value[i]
+        cells[base | (x & ~mask)] += a / root
+        if x & mask:
+            cells[base | x] += (-a) / root
+        else:
+            cells[base | x | mask] += a / root
+    return cells
+
+
+@njit(cache=True)
+def _used_patterns(cells, width, num_patterns, zero):
+    """Patterns with at least one cell above ``zero`` (in increasing order)."""
+    used = np.empty(num_patterns, dtype=np.int64)
+    count = 0
+    span = 1 << width
+    for r in range(num_patterns):
+        for low in range(span):
+            if abs(cells[(r << width) | low]) > zero:
+                used[count] = r
+                count += 1
+                break
+    return used[:count]
+
+
+@njit(cache=True)
+def _compact_cells(cells, used, width, new_size, zero):
+    """The merged layout's amplitudes: used pattern k's cells at k * 2^width, cells at most ``zero`` set to 0."""
+    out = np.zeros(new_size)
+    span = 1 << width
+    for k in range(used.size):
+        source = used[k] << width
+        target = k << width
+        for low in range(span):
+            v = cells[source | low]
+            if abs(v) > zero:
+                out[target | low] = v
+    return out
+
+
+def _compiled_hadamard(state: StructuredState, qubit: int, low_qubits: Sequence[int], max_memory_bytes: int) -> bool:
+    """:func:`general_hadamard` without building the doubled index; False when it does not apply (then double and merge)."""
+    n = state.num_qubits
+    low = sorted(set(int(q) for q in low_qubits) | {int(qubit)})
+    low_set = set(low)
+    rest = [r for r in range(n) if r not in low_set]
+    width = len(low)
+    if state.amplitudes.dtype != np.float64 or len(rest) + width > _INT_KEY_BITS or width >= 62:
+        return False
+    size = 1 << state.num_index_bits
+    low_value = gather_bits(state.rows, np.array(low, dtype=np.int64), size)
+    pattern = gather_bits(state.rows, np.array(rest, dtype=np.int64), size)
+    distinct, pattern_id = distinct_patterns(pattern, len(rest))
+    if (distinct.size << width) > 8 * size + 4096:  # sparse patterns: the dense table would be too large
+        return False
+    cells = _hadamard_cells(state.amplitudes, low_value, pattern_id, low.index(int(qubit)), width, distinct.size)
+    used = _used_patterns(cells, width, distinct.size, ZERO_AMPLITUDE)
+    if used.size == 0:  # the all-zero corner case keeps the sorting path's choice
+        return False
+    high_bits = math.ceil(math.log2(used.size)) if used.size > 1 else 0
+    new_p = width + high_bits
+    need = (1 << new_p) * 8 + n * max(1, (1 << new_p) // 64) * 8
+    if need > max_memory_bytes:
+        raise ResourceLimitError(
+            f"the structured state grew to {new_p} superposed qubits ({format_bytes(need)}, "
+            f"{format_bytes(max_memory_bytes)} available): too many qubits are entangled with the superposed ones; "
+            "lower the error rate or the number of Grover iterations, or put fewer qubits in superposition"
+        )
+    state.amplitudes = _compact_cells(cells, used, width, 1 << new_p, ZERO_AMPLITUDE)
+    state.rows = lay_out_rows(n, low, rest, distinct[used], high_bits)
+    state.num_index_bits = new_p
+    state._row_buffer = state._amp_buffer = None
+    return True
 
 
 def run_arrays(
@@ -396,18 +491,38 @@ class NoisyCircuit:
         error = (1.0 - q0) * samples.std(axis=0, ddof=1) / math.sqrt(int(trajectories))
         return mean, error
 
-    def sample(self, qubits: Sequence[int], shots: int, rng: np.random.Generator) -> np.ndarray:
-        """``shots`` outcomes of ``qubits`` (bits, shape (shots, len(qubits))), each shot its own trajectory."""
+    def sample(self, qubits: Sequence[int], shots: int, rng: np.random.Generator, client=None) -> np.ndarray:
+        """``shots`` outcomes of ``qubits`` (bits, shape (shots, len(qubits))), each shot its own trajectory.
+
+        ``rng`` picks the noisy shots and gives each its own seed (its trajectory and outcome come from it),
+        then draws the noiseless ones; with a Dask ``client`` the noisy shots run on its workers, with the
+        same outcomes.
+        """
+        qubits = [int(q) for q in qubits]
         out = np.zeros((int(shots), len(qubits)), dtype=np.uint8)
         noisy = rng.random(int(shots)) >= self.no_error_probability
-        for shot in np.flatnonzero(noisy):
-            state = self.trajectory(rng)
-            index = state.draw_indices(1, rng)[0]
-            out[shot] = [row_bits(state.rows[q], state.num_index_bits)[index] for q in qubits]
+        seeds = rng.integers(0, 2**63 - 1, size=int(noisy.sum()))
+        if seeds.size:
+            if client is not None and seeds.size > 1:
+                from qbnn.simulator.noise_dask import noisy_circuit_shots_on_dask
+
+                out[noisy] = noisy_circuit_shots_on_dask(self, qubits, seeds, client)
+            else:
+                out[noisy] = self.noisy_shots(qubits, seeds)
         clean = np.flatnonzero(~noisy)
         if clean.size:
             state = self.noiseless
             draws = state.draw_indices(clean.size, rng)
             for j, q in enumerate(qubits):
                 out[clean, j] = row_bits(state.rows[q], state.num_index_bits)[draws]
+        return out
+
+    def noisy_shots(self, qubits: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        """One outcome of ``qubits`` per seed, each from a trajectory drawn (with an error) from that seed."""
+        out = np.zeros((len(seeds), len(qubits)), dtype=np.uint8)
+        for s, seed in enumerate(seeds):
+            rng = np.random.default_rng(int(seed))
+            state = self.trajectory(rng)
+            index = state.draw_indices(1, rng)[0]
+            out[s] = [row_bits(state.rows[q], state.num_index_bits)[index] for q in qubits]
         return out
