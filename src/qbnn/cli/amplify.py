@@ -29,7 +29,7 @@ from qbnn.cli.session import engine_session
 from qbnn.engines.registry import get_engine
 from qbnn.core.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
-from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noisy_amplification
+from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noise_client, noisy_amplification
 from qbnn.core.progress import progress_bar
 
 def _num_solutions(session, training: TrainingProblem) -> int:
@@ -75,7 +75,9 @@ def amplify_command(
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size, free=free, values=values)
     noisy = noisy_amplification(training, noise, trajectories, seed, engine, workers, scheduler)
     if noisy is not None:
-        _emit_noisy(noisy, ks, network, dataset, engine, json_output)
+        with noise_client(workers, scheduler) as client:
+            noisy.client = client
+            _emit_noisy(noisy, ks, network, dataset, engine, json_output, workers)
         return
     extra: dict = {}
     with engine_session(engine, workers, scheduler) as session, progress_bar(
@@ -122,10 +124,15 @@ def amplify_command(
     emit(payload, json_output, "\n".join(lines))
 
 
-def _emit_noisy(noisy, ks: list[int], network, dataset, engine: str, json_output: bool) -> None:
-    """``amplify --noise``: estimates with intervals beside the exact noiseless values."""
+def _emit_noisy(noisy, ks: list[int], network, dataset, engine: str, json_output: bool, workers: int | None = None) -> None:
+    """``amplify --noise``: estimates with intervals beside the exact noiseless values (trajectories on Dask with a client)."""
     training = noisy.problem
     estimate = noisy.estimate(ks)
+    on_dask = noisy.client is not None
+    if on_dask:
+        from qbnn.core.cluster import cluster_workers
+
+        workers = len(cluster_workers(noisy.client))
     m, total = training.num_solutions, training.num_configurations
     payload = {
         "network": list(network.layers),
@@ -137,11 +144,13 @@ def _emit_noisy(noisy, ks: list[int], network, dataset, engine: str, json_output
         "theory": [success_probability(m, total, kk) for kk in ks],
         **estimate.to_json(),
         "seed": noisy.seed,
+        **({"workers": workers} if on_dask else {}),
     }
     noise = estimate.noise
     lines = [
         f"{network.describe()} on {dataset.name}: M = {m} of N = {total}, engine {engine}, "
-        f"noise {noise.model} {noise.rate:g} per gate and qubit, {estimate.trajectories} trajectories, seed {noisy.seed}",
+        f"noise {noise.model} {noise.rate:g} per gate and qubit, {estimate.trajectories} trajectories, seed {noisy.seed}"
+        + (f", on {workers} Dask workers" if on_dask else ""),
         f"   k  noisy estimate  {round(100 * estimate.confidence)}% interval        noiseless (exact)",
     ]
     lines += [

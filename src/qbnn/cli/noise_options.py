@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
 
 from qbnn.errors import QbnnError
 
-__all__ = ["NoiseOption", "TrajectoriesOption", "noisy_amplification"]
+__all__ = ["NoiseOption", "TrajectoriesOption", "noisy_amplification", "noise_client"]
 
 NoiseOption = Annotated[
     Optional[str],
@@ -32,9 +34,9 @@ def noisy_amplification(training, noise: str | None, trajectories: int | None, s
         if trajectories is not None:
             raise QbnnError("{trajectories} needs {noise}", trajectories=trajectories, noise=...)
         return None
-    if engine != "structured" or workers is not None or scheduler is not None:
+    if engine != "structured":
         raise QbnnError(
-            "{noise} runs on the one-process structured engine; drop {engine}, {workers} and {scheduler}",
+            "{noise} runs on the structured engine (its trajectories over Dask with {workers} or {scheduler}); drop {engine}",
             noise=noise, engine=..., workers=..., scheduler=...,
         )
     from qbnn.engines.amplify_noisy import DEFAULT_TRAJECTORIES, NoisyAmplification
@@ -42,3 +44,18 @@ def noisy_amplification(training, noise: str | None, trajectories: int | None, s
     return NoisyAmplification(
         training, parsed, trajectories=DEFAULT_TRAJECTORIES if trajectories is None else trajectories, seed=seed
     )
+
+
+@contextmanager
+def noise_client(workers: int | None, scheduler: str | None) -> Iterator:
+    """A Dask client for noisy trajectories when ``--workers``/``--scheduler`` (or $QBNN_SCHEDULER) ask for one, else None.
+
+    Trajectories are seeded one by one from the run's seed, so the numbers are those of one process.
+    """
+    from qbnn.core.cluster import dask_client, wants_dask
+
+    if not wants_dask(workers, scheduler):
+        yield None
+        return
+    with dask_client(workers, scheduler) as client:
+        yield client

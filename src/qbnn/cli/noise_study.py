@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qbnn.cli.options import JsonOption, MetaOption, SeedOption, emit
+from qbnn.cli.options import JsonOption, MetaOption, SchedulerOption, SeedOption, WorkersOption, emit
 from qbnn.errors import QbnnError
 
 DEFAULT_RATES = "1e-6,1e-5,3e-5,1e-4,3e-4"
@@ -35,15 +35,19 @@ def noise_study_command(
     max_k: Annotated[Optional[int], typer.Option("--max-k", help="Largest k tried (default 1.5x the noiseless optimum).")] = None,
     seed: SeedOption = 0,
     out: Annotated[Optional[Path], typer.Option("--out", help="Directory for noise_study.png and noise_study.md.")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """How much noise training by amplitude amplification survives, against classical random search.
 
     Example: qbnn noise-study --problem 1 --rates 1e-5,1e-4,1e-3 --out results/
+    With --workers N (or --scheduler ADDR) the trajectories run on Dask workers, with the same numbers.
     """
     from qbnn.simulator.noise import PauliNoise
     from qbnn.experiments.noise_study import noise_study, study_figure, study_table
     from qbnn.problem import TrainingProblem
+    from qbnn.cli.noise_options import noise_client
 
     if problem not in (None, 1, 2):
         raise QbnnError("{problem} does not exist; the paper has problems 1 and 2", problem=problem)
@@ -53,13 +57,14 @@ def noise_study_command(
         raise QbnnError("{trajectories} must be at least 2", trajectories=trajectories)
     if max_k is not None and max_k < 1:
         raise QbnnError("{max_k} must be at least 1", max_k=max_k)
-    studies = [
-        noise_study(
-            TrainingProblem.paper(number, meta=meta), grid, model=model, trajectories=trajectories, seed=seed,
-            max_k=max_k, name=f"problem {number}",
-        )
-        for number in ([problem] if problem is not None else [1, 2])
-    ]
+    with noise_client(workers, scheduler) as client:
+        studies = [
+            noise_study(
+                TrainingProblem.paper(number, meta=meta), grid, model=model, trajectories=trajectories, seed=seed,
+                max_k=max_k, name=f"problem {number}", client=client,
+            )
+            for number in ([problem] if problem is not None else [1, 2])
+        ]
     table = study_table(studies)
     payload = {"studies": [study.to_json() for study in studies]}
     if out is not None:

@@ -19,6 +19,12 @@ noiseless value exactly, with no trajectory run.
 A measurement for training (:meth:`NoisyAmplification.sample`) is one
 trajectory: with probability q0(k) the noiseless state, otherwise a trajectory
 drawn conditioned on an error, then one outcome drawn from it.
+
+Trajectory t draws its errors from its own generator, seeded by (seed, t)
+(:func:`trajectory_rng`), so trajectories are independent of the order they
+run in: with a Dask ``client`` they run on the workers
+(:mod:`qbnn.engines.noisy_dask`) and the estimate is the one-process estimate
+bit for bit.
 """
 
 from __future__ import annotations
@@ -38,12 +44,22 @@ from qbnn.errors import QbnnError
 if TYPE_CHECKING:
     from qbnn.problem import TrainingProblem
 
-__all__ = ["DEFAULT_TRAJECTORIES", "NoisyEstimate", "NoisyAmplification"]
+__all__ = ["DEFAULT_TRAJECTORIES", "NoisyEstimate", "NoisyAmplification", "trajectory_rng", "run_entropy"]
 
 #: Default number of trajectories: a 95% half-width of about 2 sigma / sqrt(400) = 0.1 sigma of Y.
 DEFAULT_TRAJECTORIES = 400
 #: Noiseless states kept for restarting trajectories at their first error (bytes).
 _STATE_CACHE_BYTES = 256 << 20
+
+
+def run_entropy(seed: int | None) -> int:
+    """The entropy every trajectory seed of a run is derived from: ``seed`` itself, or fresh entropy for None."""
+    return int(np.random.SeedSequence().entropy) if seed is None else int(seed)
+
+
+def trajectory_rng(entropy: int, t: int) -> np.random.Generator:
+    """Trajectory ``t``'s own generator: the ``t``-th child of the run's seed (numpy's SeedSequence spawn key)."""
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(int(t),)))
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,7 @@ class NoisyAmplification(Amplification):
         confidence: float = 0.95,
         simulator: StructuredSimulator | None = None,
         exact: StructuredAmplification | None = None,
+        client: Any = None,
     ) -> None:
         super().__init__(problem)
         if int(trajectories) < 2:
@@ -109,11 +126,21 @@ class NoisyAmplification(Amplification):
         self._q = [NoisyProgram.of(q) for q in self.exact.q_programs]
         self._noiseless_states: list[StructuredState] = []
         self.trajectories_run = 0  # measurements (:meth:`sample`) that ran a noisy trajectory
+        #: a ``distributed.Client``: trajectories then run on its workers (same numbers as in this process)
+        self.client = client
 
     def with_problem(self, problem: TrainingProblem) -> NoisyAmplification:
-        """The same noise, trajectories, seed and simulator on ``problem`` (e.g. a raised threshold)."""
+        """The same noise, trajectories, seed, simulator and Dask client on ``problem`` (e.g. a raised threshold)."""
         return NoisyAmplification(
-            problem, self.noise, trajectories=self.trajectories, seed=self.seed, confidence=self.confidence, simulator=self.simulator
+            problem, self.noise, trajectories=self.trajectories, seed=self.seed, confidence=self.confidence,
+            simulator=self.simulator, client=self.client,
+        )
+
+    def with_noise(self, noise: PauliNoise) -> NoisyAmplification:
+        """The same problem, trajectories, seed, client and noiseless engine (shared) under ``noise``."""
+        return NoisyAmplification(
+            self.problem, noise, trajectories=self.trajectories, seed=self.seed, confidence=self.confidence,
+            simulator=self.simulator, exact=self.exact, client=self.client,
         )
 
     # --- segments and slots -----------------------------------------------------------
@@ -153,6 +180,21 @@ class NoisyAmplification(Amplification):
             first_segment=first, slots=slots, on_segment=on_segment,
         )
 
+    def trajectory_values(self, ks: list[int], rng: np.random.Generator) -> np.ndarray:
+        """One trajectory of U Q^max(ks) conditioned on an error: its exact success probability after each k of ``ks``
+
+        (sorted), 0 for the k before its first error (those runs are the noiseless ones, counted in q0).
+        """
+        row = np.zeros(len(ks))
+        column = {k: j for j, k in enumerate(ks)}
+
+        def record(segment: int, state: StructuredState) -> None:
+            if segment in column:
+                row[column[segment]] = self._success_of(state)
+
+        self._trajectory(ks[-1], rng, record)
+        return row
+
     def _success_of(self, state: StructuredState) -> float:
         outcome = state.basis_outcome_of_index(self.parameter_qubits)
         good = self.problem.good_mask[outcome]
@@ -170,16 +212,14 @@ class NoisyAmplification(Amplification):
         some_error = 1.0 - self.no_error_probability(ks[-1])
         values = np.zeros((self.trajectories, len(ks)))
         if some_error > 0.0:
-            rng = np.random.default_rng(self.seed)
-            column = {k: j for j, k in enumerate(ks)}
-            for t in range(self.trajectories):
-                row = values[t]
+            entropy = run_entropy(self.seed)
+            if self.client is not None:
+                from qbnn.engines.noisy_dask import trajectory_values_on_dask
 
-                def record(segment: int, state: StructuredState, row=row) -> None:
-                    if segment in column:
-                        row[column[segment]] = self._success_of(state)
-
-                self._trajectory(ks[-1], rng, record)
+                values = trajectory_values_on_dask(self, ks, entropy)
+            else:
+                for t in range(self.trajectories):
+                    values[t] = self.trajectory_values(ks, trajectory_rng(entropy, t))
         z = NormalDist().inv_cdf(0.5 + self.confidence / 2)
         means = values.mean(axis=0)
         errors = values.std(axis=0, ddof=1) / np.sqrt(self.trajectories)
@@ -211,25 +251,42 @@ class NoisyAmplification(Amplification):
         q0 = self.no_error_probability(k)
         total = q0 * self.exact.distribution(k)
         if q0 < 1.0:
-            rng = np.random.default_rng(self.seed)
+            entropy = run_entropy(self.seed)
             acc = np.zeros_like(total)
-            for _ in range(self.trajectories):
-                state = self._trajectory(k, rng)
+            for t in range(self.trajectories):
+                state = self._trajectory(k, trajectory_rng(entropy, t))
                 outcome = state.basis_outcome_of_index(self.parameter_qubits)
                 acc += np.bincount(outcome, weights=state.amplitudes**2, minlength=total.size)
             total = total + (1.0 - q0) * acc / self.trajectories
         return total / total.sum()
 
     def sample(self, k: int, rng: np.random.Generator, shots: int | None = None) -> int | np.ndarray:
-        """Measure after a noisy U Q^k: each shot is its own trajectory (the noiseless run with probability q0)."""
+        """Measure after a noisy U Q^k: each shot is its own trajectory (the noiseless run with probability q0).
+
+        ``rng`` decides which shots are noisy and gives each noisy shot a seed of its own (its trajectory and
+        its outcome come from that seed), then draws the noiseless shots; with a client the noisy shots run on
+        the workers, with the same outcomes.
+        """
         q0 = self.no_error_probability(k)
-        out = np.empty(1 if shots is None else int(shots), dtype=np.int64)
-        for s in range(out.size):
-            if rng.random() < q0:
-                out[s] = int(self.exact.sample(k, rng))
+        count = 1 if shots is None else int(shots)
+        noisy = rng.random(count) >= q0
+        seeds = rng.integers(0, 2**63 - 1, size=int(noisy.sum()))
+        out = np.empty(count, dtype=np.int64)
+        if seeds.size:
+            if self.client is not None and seeds.size > 1:
+                from qbnn.engines.noisy_dask import noisy_shots_on_dask
+
+                out[noisy] = noisy_shots_on_dask(self, k, seeds)
             else:
-                state = self._trajectory(k, rng)
-                self.trajectories_run += 1
-                index = state.draw_indices(1, rng)
-                out[s] = int(state.basis_outcome_of_index(self.parameter_qubits)[index[0]])
+                out[noisy] = [self.noisy_shot(k, int(seed)) for seed in seeds]
+            self.trajectories_run += int(seeds.size)
+        for s in np.flatnonzero(~noisy):
+            out[s] = int(self.exact.sample(k, rng))
         return int(out[0]) if shots is None else out
+
+    def noisy_shot(self, k: int, seed: int) -> int:
+        """One measurement of a trajectory of U Q^k drawn conditioned on an error, all from ``seed``."""
+        rng = np.random.default_rng(seed)
+        state = self._trajectory(k, rng)
+        index = state.draw_indices(1, rng)
+        return int(state.basis_outcome_of_index(self.parameter_qubits)[index[0]])

@@ -121,14 +121,17 @@ def noise_study(
     seed: int | None = 0,
     max_k: int | None = None,
     name: str = "",
+    client=None,
 ) -> NoiseStudy:
     """Noisy success probabilities of ``problem`` for k = 0..max_k at each rate (default max_k: 1.5x the noiseless optimum).
+
+    With a Dask ``client`` the trajectories run on its workers (the same numbers, trajectory by trajectory).
 
     >>> study = noise_study(TrainingProblem.paper(1), [0.0], trajectories=2)
     >>> study.rows[0].best_k, round(study.rows[0].best_success_probability, 4), study.crossover_rate
     (3, 0.8969, None)
     """
-    exact = NoisyAmplification(problem, PauliNoise(model, 0.0), trajectories=2, seed=seed)
+    exact = NoisyAmplification(problem, PauliNoise(model, 0.0), trajectories=max(2, int(trajectories)), seed=seed, client=client)
     m, n = problem.num_solutions, problem.num_configurations
     if max_k is None:
         theta = math.asin(math.sqrt(m / n))
@@ -138,9 +141,7 @@ def noise_study(
     best_k, best_calls = _best(noiseless)
     rows = []
     for rate in sorted(float(r) for r in rates):
-        amplification = NoisyAmplification(
-            problem, PauliNoise(model, rate), trajectories=trajectories, seed=seed, exact=exact.exact
-        )
+        amplification = exact.with_noise(PauliNoise(model, rate))
         estimate = amplification.estimate(ks)
         k, calls = _best(estimate.success_probability)
         rows.append(NoiseStudyRow(rate, k, estimate.success_probability[k], estimate.interval[k], calls, estimate.success_probability))

@@ -128,6 +128,8 @@ class StructuredSampler(BaseSamplerV2):
         max_memory_bytes: bound on the engine's state (default: 80% of available memory).
         noise: a :class:`~qbnn.simulator.noise.PauliNoise` (or ``"MODEL:RATE"``): every shot is then one
             exact noisy trajectory (Pauli errors after every gate on each of its qubits).
+        client: a ``distributed.Client`` (e.g. ``with qbnn.core.cluster.dask_client(workers=2) as client``): the
+            noisy shots then run on its workers, with the same counts as in this process for a seed.
     """
 
     def __init__(
@@ -137,6 +139,7 @@ class StructuredSampler(BaseSamplerV2):
         seed: np.random.Generator | int | None = None,
         max_memory_bytes: int | None = None,
         noise: PauliNoise | str | None = None,
+        client=None,
     ) -> None:
         from qbnn.simulator.noise import PauliNoise, parse_noise
 
@@ -146,6 +149,7 @@ class StructuredSampler(BaseSamplerV2):
         self._default_shots = int(default_shots)
         self._seed = seed
         self._simulator = StructuredSimulator(max_memory_bytes=max_memory_bytes)
+        self._client = client
 
     @property
     def default_shots(self) -> int:
@@ -219,7 +223,7 @@ class StructuredSampler(BaseSamplerV2):
         from qbnn.simulator.noise import NoisyCircuit
 
         qubits = sorted(set(measured.values()))
-        bits = NoisyCircuit(program, self._noise, self._simulator).sample(qubits, shots, rng)
+        bits = NoisyCircuit(program, self._noise, self._simulator).sample(qubits, shots, rng, client=self._client)
         return {q: bits[:, j] for j, q in enumerate(qubits)}
 
     def exact_probabilities(self, circuit: QuantumCircuit, *, register: str | None = None) -> dict[str, float]:
