@@ -50,6 +50,12 @@ def count_command(
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Count configurations with accuracy >= A.")] = None,
     method: Annotated[str, typer.Option("--method", help="mle (maximum-likelihood AE) or qpe (textbook counting).")] = "mle",
     eval_qubits: Annotated[int, typer.Option("--eval-qubits", help="Counting qubits m of --method qpe (2^m - 1 iterates per shot).")] = 6,
+    robust: Annotated[
+        Optional[int], typer.Option("--robust", help="Count configurations whose radius-R neighbours all reach the target too.")
+    ] = None,
+    robust_fraction: Annotated[
+        Optional[float], typer.Option("--robust-fraction", help="--robust: at least this fraction of the neighbours, not all.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Estimate M (solutions) by amplitude estimation (mle) or phase estimation of Q (qpe), with a 95% interval.
@@ -72,6 +78,12 @@ def count_command(
     )
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, free=free, values=values)
+    if robust is not None:
+        from qbnn.compile.robust import robust_problem
+
+        training = robust_problem(training, robust, robust_fraction)
+    elif robust_fraction is not None:
+        raise QbnnError("{robust_fraction} qualifies {robust}; give {robust} R too", robust_fraction=robust_fraction, robust=...)
     if method == "qpe":
         result = count_by_phase_estimation(training, eval_qubits=eval_qubits, shots=shots, seed=seed)
     else:

@@ -136,6 +136,7 @@ console = Console(stderr=True)
 CLI_FLAGS: dict[str, str] = {
     "json_output": "--json",
     "time_limit": "--time-limit",
+    "radius": "--robust",  # qbnn.compile.robust names the radius of robustness
 }
 
 

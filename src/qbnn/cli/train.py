@@ -139,6 +139,13 @@ def train_command(
     init: Annotated[
         Optional[str], typer.Option("--init", help="--strategy block: start from 'random' (seeded) or a JSON file with 'parameters'.")
     ] = None,
+    robust: Annotated[
+        Optional[int],
+        typer.Option("--robust", help="Mark only configurations whose radius-R neighbours all reach the target too (dense solutions)."),
+    ] = None,
+    robust_fraction: Annotated[
+        Optional[float], typer.Option("--robust-fraction", help="--robust: at least this fraction of the neighbours, not all.")
+    ] = None,
     trajectories: TrajectoriesOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -160,7 +167,7 @@ def train_command(
     check_strategy_options(
         strategy, classical=classical, k=k, block_size=block_size, sweeps=sweeps, init=init, noise=noise, workers=workers,
         scheduler=scheduler, trajectories=trajectories, max_oracle_calls=None if not classical else max_oracle_calls,
-        time_limit=time_limit,
+        time_limit=time_limit, robust=robust,
     )
     block = strategy == "block"
     single_k = None if k is None else parse_single_int(k, parameter="k")
@@ -178,12 +185,26 @@ def train_command(
         network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size,
         free=free, values=values,
     )
+    if robust is not None:
+        from qbnn.compile.robust import robust_problem
+
+        training = robust_problem(training, robust, robust_fraction)
+    elif robust_fraction is not None:
+        raise QbnnError("{robust_fraction} qualifies {robust}; give {robust} R too", robust_fraction=robust_fraction, robust=...)
     explicit_target = min_correct is not None or min_accuracy is not None
     known_best = None  # the optimum, from the exhaustive landscape, when it is cheap to know
     if not classical and not block:
         check_strategy_options(strategy, num_parameters=training.num_parameters)
         if training.num_parameters <= LANDSCAPE_KNOWN_UP_TO:
             known_best = training.landscape.best_correct
+            if strategy != "best" and training.num_solutions == 0 and robust is not None:
+                share = "all" if robust_fraction is None else f"{robust_fraction:g} of"
+                raise QbnnError(
+                    f"no configuration of {network.describe()} reaches {target}/{dataset.num_points} correct with {share} "
+                    f"its radius-{robust} neighbours ({training.base.num_solutions} reach it alone); lower {{robust}}, "
+                    "give a smaller {robust_fraction} or lower the target",
+                    robust=robust, robust_fraction=...,
+                )
             if strategy != "best" and training.num_solutions == 0:
                 best = known_best
                 raise QbnnError(

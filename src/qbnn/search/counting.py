@@ -287,6 +287,11 @@ def count_by_phase_estimation(
     N sin^2(pi y / 2^m) of the most frequent y, and the maximum-likelihood estimate over all outcomes
     (the outcome law is :func:`qpe_outcome_probabilities`) with a likelihood-ratio interval.
     """
+    from qbnn.errors import QbnnError
+
+    if getattr(problem, "radius", None) is not None:  # a RobustProblem: its oracle is not built for controlled use
+        raise QbnnError("quantum counting by phase estimation counts plain solutions; count robust ones with {method} mle",
+                        method=...)
     from qbnn.simulator.structured import StructuredSimulator
     from qbnn.errors import QbnnError
 

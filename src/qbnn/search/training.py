@@ -45,6 +45,7 @@ def check_strategy_options(
     trajectories: object = None,
     max_oracle_calls: object = None,
     time_limit: object = None,
+    robust: object = None,
 ) -> None:
     """Refuse, in one line naming the parameters, options that do not go with ``strategy`` (before any work).
 
@@ -52,6 +53,12 @@ def check_strategy_options(
     superposition) lets a search that puts all of them in superposition be refused when it cannot be.
     """
     block = strategy == "block"
+    if robust is not None and (classical or block):
+        raise QbnnError(
+            "{robust} marks robust configurations for a quantum search over all parameters; "
+            f"'{strategy}' cannot use it: choose paper, bbht, fixed or best",
+            robust=robust, strategy=...,
+        )
     if classical:
         given = [name for name, value in (("k", k), ("block_size", block_size), ("sweeps", sweeps), ("init", init),
                  ("noise", noise), ("workers", workers), ("scheduler", scheduler), ("trajectories", trajectories),
@@ -80,11 +87,6 @@ def check_strategy_options(
         raise QbnnError(
             "{trajectories} is for amplify's estimates; train runs one noisy trajectory per measurement "
             "(the count is reported as 'trajectories')", trajectories=trajectories,
-        )
-    if noise is not None and strategy == "best":
-        raise QbnnError(
-            "{noise} does not work with {strategy} best yet (it recompiles an oracle per threshold); use paper, bbht or fixed",
-            noise=noise, strategy=...,
         )
     if not block and num_parameters is not None:
         check_superposable(num_parameters)
