@@ -209,3 +209,19 @@ def test_classical_strategies_in_the_classifier():
     assert quantum.forward_passes_ is None and quantum.network_evaluations_ >= quantum.oracle_calls_
     with pytest.raises(ValueError, match="time_limit bounds the classical strategies"):
         QuantumBNNClassifier(strategy="bbht", time_limit=1).fit(data.X, data.y)
+
+
+def test_robust_classifier_returns_a_robust_configuration():
+    """robust=R: the configuration found is one whose radius-R neighbours (here half of them) also reach the target."""
+    from qbnn.landscape.roughness import robust_mask
+    from qbnn.model.data import paper_problem
+    from qbnn.problem import TrainingProblem
+
+    data = paper_problem(1)
+    clf = QuantumBNNClassifier(hidden=(2,), min_accuracy=0.75, robust=1, robust_fraction=0.5, random_state=2).fit(data.X, data.y)
+    problem = TrainingProblem.paper(1, min_correct=6)
+    mask = robust_mask(problem.good_mask, 1, 0.5)
+    index = problem.network.encode(clf.weights_, clf.connections_)
+    assert clf.success_ and mask[index] and mask.sum() < problem.num_solutions
+    with pytest.raises(Exception, match="robust"):
+        QuantumBNNClassifier(strategy="cp-sat", robust=1).fit(data.X, data.y)

@@ -103,6 +103,12 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         Not with ``meta``.
     time_limit : float or None
         Classical strategies: stop after this many seconds with the best found.
+    robust : int or None
+        Quantum strategies over all parameters: mark only configurations whose Hamming-radius-R
+        neighbours also reach the target (:func:`qbnn.compile.robust.robust_problem`), the dense
+        solutions the statistical physics of binary networks associates with generalisation.
+    robust_fraction : float or None
+        With ``robust``: at least this fraction of the neighbours, not all.
     random_state : int or None
         Seed of every measurement.
 
@@ -139,6 +145,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         block_size=None,
         sweeps=5,
         time_limit=None,
+        robust=None,
+        robust_fraction=None,
         random_state=None,
     ):
         self.hidden = hidden
@@ -154,6 +162,8 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         self.block_size = block_size
         self.sweeps = sweeps
         self.time_limit = time_limit
+        self.robust = robust
+        self.robust_fraction = robust_fraction
         self.random_state = random_state
 
     def _binary_features(self, X: np.ndarray, *, fit: bool) -> np.ndarray:
@@ -291,6 +301,14 @@ class QuantumBNNClassifier(ClassifierMixin, BaseEstimator):
         data = Dataset(binary, labels, name="fit data", input_bits=int(self.input_bits))
         target = resolve_target(data.num_points, min_accuracy=float(self.min_accuracy))
         problem = TrainingProblem(network, data, min_correct=target, activation=self.activation)
+        if self.robust is not None:
+            from qbnn.compile.robust import robust_problem
+            from qbnn.search.training import check_strategy_options
+
+            check_strategy_options(
+                "block" if self.block_size is not None else self.strategy, classical=classical, robust=self.robust
+            )
+            problem = robust_problem(problem, int(self.robust), self.robust_fraction)
         if isinstance(self.random_state, numbers.Integral):
             seed = int(self.random_state)
         else:
