@@ -111,7 +111,11 @@ def landscape_command(
         + (f" ({len(summary['free'])} free: {condition.describe()})" if condition is not None else ""),
         f"configurations {summary['configurations']}",
         f"points         {summary['points']}",
-        f"solutions      {summary['solutions']} (all points correct)",
+        (
+            f"solutions      {summary['solutions']} (configurations with all {summary['points']} points correct)"
+            if summary["solutions"]
+            else f"solutions      none get all {summary['points']} points right (train with --strategy best or --min-accuracy)"
+        ),
         f"best accuracy  {summary['best_accuracy']}/{summary['points']}",
         "histogram (correct points: configurations)",
         *(f"  {k:>3}: {v}" for k, v in summary["histogram"].items()),
