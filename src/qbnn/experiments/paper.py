@@ -157,6 +157,7 @@ def figure5(cases: PaperCases, settings: ReproduceSettings, tick: Tick | None = 
             "mean_steps": float(steps.mean()),
             "mean_oracle_calls": float(calls.mean()),
             "mean_network_evaluations": float(evaluations.mean()),
+            "run_network_evaluations": evaluations.tolist(),
             "classical_steps_for_90_without_replacement": steps_for_confidence(m, n, 0.9, replacement=False),
             "classical_steps_for_90_with_replacement": steps_for_confidence(m, n, 0.9, replacement=True),
             "classical_mean_draws_without_replacement": (n + 1) / (m + 1),
