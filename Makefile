@@ -51,6 +51,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.noise
 	$(BIN)/python -m benchmarks.block
+	$(BIN)/python -m benchmarks.mnist
 
 # the site, with the tutorial notebooks executed, into site/
 docs: $(DOCS_STAMP)
