@@ -72,10 +72,14 @@ def demo_command(
 ) -> None:
     """Quantum-trained BNNs against classical trainers on real data (cross-validated).
 
-    Example: qbnn demo --features 4 --folds 5 (quick: --max-samples 120 --folds 3);
-    qbnn demo --input-bits 1-3 --engine analytic;
-    qbnn demo --dataset breast-cancer --seeds 5 --out results/;
-    qbnn demo --dataset mnist --per-class 10 --workers 2 --out results/
+    Examples:
+
+    \b
+      qbnn demo --features 4 --folds 5
+      qbnn demo --max-samples 120 --folds 3
+      qbnn demo --input-bits 1-3 --engine analytic
+      qbnn demo --dataset breast-cancer --seeds 5 --out results/
+      qbnn demo --dataset mnist --per-class 10 --workers 2 --out results/
     """
     from qbnn.core.parsing import parse_int_range
     from qbnn.model.input_levels import MAX_INPUT_BITS

@@ -77,10 +77,15 @@ def landscape_command(
 ) -> None:
     """Count correct points for all 2^p configurations (exact, vectorised; Dask with --workers).
 
-    Example: qbnn landscape --problem 2 --meta --json
+    Examples:
+
+    \b
+      qbnn landscape --problem 2 --meta --json
+      qbnn landscape --data d.csv --label outcome --binarize median --hidden 2
+      qbnn landscape --problem 2 --estimate --precision 0.01 --levels 6,8
+      qbnn landscape --problem 2 --roughness --estimate
+
     With --free 0-3 --values V only parameters 0..3 vary (2^4 configurations), the rest held at V.
-    Estimated: qbnn landscape --problem 2 --estimate --precision 0.01 --levels 6,8
-    Roughness: qbnn landscape --problem 2 --roughness [--estimate]
     """
     if (precision is not None or levels is not None) and not estimate:
         raise QbnnError("{precision} and {levels} go with {estimate}", precision=..., levels=..., estimate=...)

@@ -59,9 +59,14 @@ def resources_command(
 ) -> None:
     """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
 
-    Example: qbnn resources --problem 1 --meta --json; qbnn resources --activations 3-15;
-    qbnn resources --input-bits 1-4; qbnn resources --device fake_sherbrooke;
-    qbnn resources --fault-tolerant --error-budget 0.01
+    Examples:
+
+    \b
+      qbnn resources --problem 1 --meta --json
+      qbnn resources --activations 3-15
+      qbnn resources --input-bits 1-4
+      qbnn resources --device fake_sherbrooke
+      qbnn resources --fault-tolerant --error-budget 0.01
     """
     if activations is not None:
         _compare_activations(activations, json_output)
