@@ -2,6 +2,15 @@
 
     python -m benchmarks.noise                  # problem 1 and meta, then the Aer comparison sizes
     python -m benchmarks.noise --rate 1e-4 --trajectories 20 --limit 60
+    python -m benchmarks.noise --meta-run       # issue 29: meta problem 1, k = 20, bit-flip 1e-4, 100 trajectories
+                                                # on 2 Dask workers (time, peak memory), then the cost table
+
+``--meta-run``: ``NoisyAmplification(meta problem 1, bit-flip 1e-4, 100
+trajectories).estimate([20])`` on a local cluster of ``--workers`` (default 2)
+processes, timed end to end (cluster start included) with the peak resident
+memory of this process and of the largest worker; then, in this process, the
+CPU seconds of one trajectory (drawn with at least one error) at 1e-5, 1e-4
+and 3e-4 against one noiseless run of U Q^20 from |0...0>.
 
 Ours: ``NoisyAmplification`` trajectories of U Q^k (k = the noiseless optimum,
 depolarizing noise after every gate on each of its qubits), each drawn
@@ -88,13 +97,90 @@ def aer(problem, rate: float, limit: float) -> dict | None:
     return {"seconds_per_trajectory": run(shots) / shots, "shots": shots}
 
 
+def _peak_mb(who: int) -> float:
+    import resource
+
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def meta_run(workers: int, trajectories: int, rate: float, cost_rates: list[float], cost_trajectories: int) -> dict:
+    """The issue-29 target run on Dask, then the per-trajectory cost table (one process)."""
+    import resource
+
+    from qbnn.core.cluster import dask_client
+    from qbnn.engines.amplify_noisy import NoisyAmplification, run_entropy, trajectory_rng
+    from qbnn.problem import TrainingProblem
+    from qbnn.simulator.noise import PauliNoise
+    from qbnn.simulator.structured import StructuredSimulator
+
+    problem = TrainingProblem.paper(1, meta=True)
+    k = 20
+    start = time.perf_counter()
+    with dask_client(workers=workers) as client:
+        amplification = NoisyAmplification(problem, PauliNoise("bit-flip", rate), trajectories=trajectories, seed=0, client=client)
+        estimate = amplification.estimate([k])
+    seconds = time.perf_counter() - start
+    run = {
+        "problem": "problem 1 meta", "k": k, "noise": f"bit-flip:{rate:g}", "trajectories": trajectories, "workers": workers,
+        "seconds": seconds, "success_probability": estimate.success_probability[0], "interval": list(estimate.interval[0]),
+        "peak_rss_mb_client": _peak_mb(resource.RUSAGE_SELF), "peak_rss_mb_largest_worker": _peak_mb(resource.RUSAGE_CHILDREN),
+    }
+    exact = NoisyAmplification(problem, PauliNoise("bit-flip", 0.0)).exact
+    program_u, programs_q = exact.u_program, exact.q_programs
+    simulator = StructuredSimulator()
+    noiseless = []
+    for _ in range(5):
+        t0 = time.process_time()
+        state = simulator.run(program_u)
+        for step in range(k):
+            programs_q[step % len(programs_q)].apply(state, simulator)
+        noiseless.append(time.process_time() - t0)
+    base = float(np.median(noiseless))
+    table = []
+    for r in cost_rates:
+        noisy = NoisyAmplification(problem, PauliNoise("bit-flip", r), trajectories=2, seed=0, exact=exact)
+        noisy.trajectory_values([k], trajectory_rng(run_entropy(0), 10**6))  # noiseless restart states cached
+        costs = []
+        for t in range(cost_trajectories):
+            t0 = time.process_time()
+            noisy.trajectory_values([k], trajectory_rng(run_entropy(0), t))
+            costs.append(time.process_time() - t0)
+        table.append({"rate": r, "mean_seconds": float(np.mean(costs)), "median_seconds": float(np.median(costs)),
+                      "max_seconds": float(np.max(costs)), "noiseless_seconds": base, "ratio_mean": float(np.mean(costs)) / base})
+    return {"run": run, "cost": table}
+
+
+def _meta_lines(result: dict) -> str:
+    run = result["run"]
+    lines = [
+        f"{run['problem']}, k = {run['k']}, {run['noise']}, {run['trajectories']} trajectories on {run['workers']} Dask workers: "
+        f"{run['seconds']:.0f} s, peak memory {run['peak_rss_mb_client']:.0f} MB (client) / "
+        f"{run['peak_rss_mb_largest_worker']:.0f} MB (largest worker); P = {run['success_probability']:.5f} "
+        f"[{run['interval'][0]:.5f}, {run['interval'][1]:.5f}]",
+        "| rate | CPU s per trajectory (mean / median / max) | noiseless run | mean / noiseless |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in result["cost"]:
+        lines.append(f"| {row['rate']:g} | {row['mean_seconds']:.2f} / {row['median_seconds']:.2f} / {row['max_seconds']:.2f} | "
+                     f"{1000 * row['noiseless_seconds']:.1f} ms | {row['ratio_mean']:.0f}x |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=1e-5)
     parser.add_argument("--trajectories", type=int, default=20)
     parser.add_argument("--limit", type=float, default=60.0, help="Seconds one Aer shot may take before the sweep stops.")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--meta-run", action="store_true", help="Issue 29's target run on Dask and the cost table.")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cost-trajectories", type=int, default=10)
     args = parser.parse_args(argv)
+    if args.meta_run:
+        result = meta_run(args.workers, 100 if args.trajectories == 20 else args.trajectories, 1e-4 if args.rate == 1e-5 else args.rate,
+                          [1e-5, 1e-4, 3e-4], args.cost_trajectories)
+        print(json.dumps(result) if args.json else _meta_lines(result), flush=True)
+        return 0
     from qbnn.problem import TrainingProblem
 
     rows = []
