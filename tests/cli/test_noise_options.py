@@ -42,7 +42,6 @@ def test_train_noise_reports_oracle_calls_and_noise(capsys):
         (["amplify", "--noise", "bit-flip:0.1", "--engine", "aer"], "structured engine"),
         (["amplify", "--trajectories", "10"], "needs --noise"),
         (["amplify", "--noise", "bit-flip:0.1", "--trajectories", "1"], "--trajectories 1 must be at least 2"),
-        (["train", "--noise", "bit-flip:0.1", "--strategy", "best"], "--strategy best"),
         (["train", "--noise", "bit-flip:0.1", "--trajectories", "5"], "one noisy trajectory per measurement"),
     ],
 )
