@@ -50,6 +50,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.sat
 	$(BIN)/python -m benchmarks.distributed
 	$(BIN)/python -m benchmarks.noise
+	$(BIN)/python -m benchmarks.noise --meta-run
 	$(BIN)/python -m benchmarks.block
 	$(BIN)/python -m benchmarks.mnist
 

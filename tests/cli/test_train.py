@@ -107,3 +107,14 @@ def test_minibatch_training_reports_fewer_qubits(capsys):
 def test_counter_activation_trains_too(capsys):
     code, out = run_json(capsys, "--problem", "1", "--meta", "--activation", "counter", "--strategy", "bbht", "--seed", "0")
     assert code == 0 and out["success"] and len(out["parameters"]["connections"]) == 6
+
+
+def test_noisy_training_on_dask_equals_one_process(capsys, dask_cluster):
+    """train --noise with --scheduler: trajectories seeded one by one, so the same measurements as one process."""
+    args = ["--problem", "1", "--noise", "bit-flip:1e-3", "--strategy", "best", "--seed", "4"]
+    _, single = run_json(capsys, *args)
+    _, ours = run_json(capsys, *args, "--scheduler", dask_cluster.scheduler.address)
+    assert ours["workers"] == 2 and "workers" not in single
+    for key in ("configuration", "k_history", "correct", "trajectories", "network_evaluations", "noise"):
+        assert ours[key] == single[key], key
+    assert single["trajectories"] > 0 and single["noise"]["rate"] == 1e-3

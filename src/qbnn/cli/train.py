@@ -229,6 +229,8 @@ def train_command(
 
             chosen = BlockCoordinate(block_size=8 if block_size is None else block_size, sweeps=5 if sweeps is None else sweeps, init=init)
         with engine_session(engine, workers, scheduler) as session, progress_bar("oracle calls", enabled=not json_output and not block) as tick:
+            if noisy is not None and session.on_dask:
+                noisy.client = session.client  # trajectories seeded one by one: the same numbers as one process
             result = train(
                 training, chosen, engine=session.engine if noisy is None else noisy, seed=seed,
                 max_oracle_calls=max_oracle_calls, k=single_k, progress=tick,

@@ -125,16 +125,23 @@ class NoisyAmplification(Amplification):
         self._u = NoisyProgram.of(self.exact.u_program)
         self._q = [NoisyProgram.of(q) for q in self.exact.q_programs]
         self._noiseless_states: list[StructuredState] = []
-        self.trajectories_run = 0  # measurements (:meth:`sample`) that ran a noisy trajectory
+        self._ran = [0]  # measurements (:meth:`sample`) that ran a noisy trajectory, shared with with_problem's copies
         #: a ``distributed.Client``: trajectories then run on its workers (same numbers as in this process)
         self.client = client
 
+    @property
+    def trajectories_run(self) -> int:
+        """Noisy trajectories run by :meth:`sample`, here and in every copy :meth:`with_problem` made (minimum finding)."""
+        return self._ran[0]
+
     def with_problem(self, problem: TrainingProblem) -> NoisyAmplification:
         """The same noise, trajectories, seed, simulator and Dask client on ``problem`` (e.g. a raised threshold)."""
-        return NoisyAmplification(
+        other = NoisyAmplification(
             problem, self.noise, trajectories=self.trajectories, seed=self.seed, confidence=self.confidence,
             simulator=self.simulator, client=self.client,
         )
+        other._ran = self._ran  # one count for the whole search
+        return other
 
     def with_noise(self, noise: PauliNoise) -> NoisyAmplification:
         """The same problem, trajectories, seed, client and noiseless engine (shared) under ``noise``."""
@@ -279,7 +286,7 @@ class NoisyAmplification(Amplification):
                 out[noisy] = noisy_shots_on_dask(self, k, seeds)
             else:
                 out[noisy] = [self.noisy_shot(k, int(seed)) for seed in seeds]
-            self.trajectories_run += int(seeds.size)
+            self._ran[0] += int(seeds.size)
         for s in np.flatnonzero(~noisy):
             out[s] = int(self.exact.sample(k, rng))
         return int(out[0]) if shots is None else out
