@@ -23,11 +23,16 @@ drawn conditioned on an error, then one outcome drawn from it.
 Trajectory t draws its errors from its own generator, seeded by (seed, t)
 (:func:`trajectory_rng`), so trajectories are independent of the order they
 run in: with a Dask ``client`` they run on the workers
-(:mod:`qbnn.engines.noisy_dask`) and the estimate is the one-process estimate
+(the Dask section at the end of this module) and the estimate is the one-process estimate
 bit for bit.
 """
 
 from __future__ import annotations
+
+import math
+import uuid
+import weakref
+from collections import OrderedDict
 
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -35,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qbnn.core.cluster import cluster_workers
 from qbnn.engines.amplify_structured import StructuredAmplification
 from qbnn.simulator.noise import NoisyProgram, PauliNoise, run_noisy_segments, sample_error_slots
 from qbnn.engines.protocol import Amplification
@@ -221,7 +227,6 @@ class NoisyAmplification(Amplification):
         if some_error > 0.0:
             entropy = run_entropy(self.seed)
             if self.client is not None:
-                from qbnn.engines.noisy_dask import trajectory_values_on_dask
 
                 values = trajectory_values_on_dask(self, ks, entropy)
             else:
@@ -281,7 +286,6 @@ class NoisyAmplification(Amplification):
         out = np.empty(count, dtype=np.int64)
         if seeds.size:
             if self.client is not None and seeds.size > 1:
-                from qbnn.engines.noisy_dask import noisy_shots_on_dask
 
                 out[noisy] = noisy_shots_on_dask(self, k, seeds)
             else:
@@ -297,3 +301,76 @@ class NoisyAmplification(Amplification):
         state = self._trajectory(k, rng)
         index = state.draw_indices(1, rng)
         return int(state.basis_outcome_of_index(self.parameter_qubits)[index[0]])
+
+
+# --------------------------------------------------------------------------- trajectories on Dask workers: each seeded by (seed, t), so the numbers are the one-process numbers
+
+#: Tasks per worker a run is cut into (more: better balance of slow trajectories, more overhead).
+TASKS_PER_WORKER = 16
+#: Prepared problems a worker keeps (each holds its noiseless states).
+_KEEP = 4
+
+_tokens: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_prepared: OrderedDict = OrderedDict()
+
+
+def _token(amplification: NoisyAmplification) -> str:
+    """One name per noiseless engine, shared by the amplifications (rates) built on it."""
+    token = _tokens.get(amplification.exact)
+    if token is None:
+        token = _tokens[amplification.exact] = uuid.uuid4().hex
+    return token
+
+
+def _on_worker(token: str, problem, noise: PauliNoise) -> NoisyAmplification:
+    """The problem prepared in this worker process (kept between tasks; the noiseless engine shared across rates)."""
+    key = (token, noise)
+    amplification = _prepared.get(key)
+    if amplification is None:
+        exact = next((a.exact for (other, _), a in _prepared.items() if other == token), None)
+        amplification = NoisyAmplification(problem, noise, trajectories=2, seed=0, exact=exact)
+        _prepared[key] = amplification
+        while len(_prepared) > _KEEP:
+            _prepared.popitem(last=False)
+    _prepared.move_to_end(key)
+    return amplification
+
+
+def _values_task(token: str, problem, noise, ks: list[int], entropy: int, trajectories: list[int]) -> np.ndarray:
+    amplification = _on_worker(token, problem, noise)
+    return np.stack([amplification.trajectory_values(ks, trajectory_rng(entropy, t)) for t in trajectories])
+
+
+def _shots_task(token: str, problem, noise, k: int, seeds: list[int]) -> np.ndarray:
+    amplification = _on_worker(token, problem, noise)
+    return np.array([amplification.noisy_shot(k, seed) for seed in seeds], dtype=np.int64)
+
+
+def _chunks(count: int, client) -> list[range]:
+    workers = max(1, len(cluster_workers(client)))
+    size = max(1, math.ceil(count / (TASKS_PER_WORKER * workers)))
+    return [range(start, min(count, start + size)) for start in range(0, count, size)]
+
+
+def trajectory_values_on_dask(amplification: NoisyAmplification, ks: list[int], entropy: int) -> np.ndarray:
+    """:meth:`~qbnn.engines.amplify_noisy.NoisyAmplification.trajectory_values` of trajectories 0..T-1 on the workers."""
+    client = amplification.client
+    token = _token(amplification)
+    problem = client.scatter(amplification.problem, broadcast=True, hash=False)
+    futures = [
+        client.submit(_values_task, token, problem, amplification.noise, list(ks), entropy, list(chunk), pure=False)
+        for chunk in _chunks(amplification.trajectories, client)
+    ]
+    return np.concatenate(client.gather(futures), axis=0)
+
+
+def noisy_shots_on_dask(amplification: NoisyAmplification, k: int, seeds: np.ndarray) -> np.ndarray:
+    """:meth:`~qbnn.engines.amplify_noisy.NoisyAmplification.noisy_shot` for each seed, on the workers, in order."""
+    client = amplification.client
+    token = _token(amplification)
+    problem = client.scatter(amplification.problem, broadcast=True, hash=False)
+    futures = [
+        client.submit(_shots_task, token, problem, amplification.noise, int(k), [int(s) for s in seeds[chunk.start : chunk.stop]], pure=False)
+        for chunk in _chunks(int(seeds.size), client)
+    ]
+    return np.concatenate(client.gather(futures))

@@ -28,7 +28,6 @@ In Python (``qbnn amplify/train --workers N`` do the same)::
 
     from qbnn.core.cluster import dask_client
     from qbnn.engines.registry import get_engine
-    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
 
     with dask_client(workers=2) as client:
@@ -71,8 +70,9 @@ from qbnn.errors import QbnnError, ResourceLimitError, UnsupportedGateError
 from qbnn.core.memory import available_memory_bytes, format_bytes
 
 if TYPE_CHECKING:
-    from qbnn.simulator.structured import StructuredProgram, StructuredState
+    from qbnn.model.network import Network
     from qbnn.problem import TrainingProblem
+    from qbnn.simulator.structured import StructuredProgram, StructuredState
 
 #: Configurations classified at once when marking solutions (bounded working memory, as the landscape).
 _GOAL_BATCH = 1 << 20

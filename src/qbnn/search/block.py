@@ -157,7 +157,6 @@ class BlockCoordinate:
 
     def run(self, session: BlockSession, rng: np.random.Generator, budget: int, progress: Progress | None = None) -> SearchTrace:
         from qbnn.engines.oplist import FoldedEngine
-        from qbnn.problem import TrainingProblem
 
         problem = session.problem
         network, data = problem.network, problem.data

@@ -41,7 +41,7 @@ from qiskit.circuit import AnnotatedOperation, ControlledGate, Instruction
 from qiskit.circuit.annotated_operation import ControlModifier, InverseModifier, PowerModifier
 
 from qbnn.errors import UnsupportedGateError
-from qbnn.simulator.ops import DIAGONAL, PERM, PHASE, REAL_KINDS, SWAP, UNITARY, H, LoweredCircuit, Op, pack_ops
+from qbnn.simulator.ops import DIAGONAL, PERM, PHASE, SWAP, UNITARY, H, LoweredCircuit, Op
 
 __all__ = ["HANDLERS", "lower_circuit", "lower_grover_iterate", "lower_operation", "controlled_ops", "refusal"]
 

@@ -23,6 +23,7 @@ low index bits, so the kernel's fast Hadamard layers apply again.
 
 from __future__ import annotations
 
+
 import cmath
 import math
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from qbnn.simulator.kernels import DONE, LOW_MASKS, NEEDS_EXTENSION, run_ops_tiled
+from qbnn.simulator.kernels import DONE, NEEDS_EXTENSION, run_ops_tiled
 from qbnn.simulator.bitrows import duplicated_rows, extend_index, row_bits
 from qbnn.simulator.ops import H, PERM, PHASE
 from qbnn.simulator.merge import INT_KEY_BITS, ZERO_AMPLITUDE, distinct_patterns, gather_bits, lay_out_rows, merge_index
@@ -504,7 +505,6 @@ class NoisyCircuit:
         seeds = rng.integers(0, 2**63 - 1, size=int(noisy.sum()))
         if seeds.size:
             if client is not None and seeds.size > 1:
-                from qbnn.simulator.noise_dask import noisy_circuit_shots_on_dask
 
                 out[noisy] = noisy_circuit_shots_on_dask(self, qubits, seeds, client)
             else:
@@ -526,3 +526,30 @@ class NoisyCircuit:
             index = state.draw_indices(1, rng)[0]
             out[s] = [row_bits(state.rows[q], state.num_index_bits)[index] for q in qubits]
         return out
+
+
+# --------------------------------------------------------------------------- noisy shots on Dask workers (StructuredSampler(noise=..., client=...))
+
+#: Tasks per worker the shots are cut into.
+TASKS_PER_WORKER = 8
+
+
+def _shots_task(program, noise, max_memory_bytes: int, qubits: list[int], seeds: list[int]) -> np.ndarray:
+    circuit = NoisyCircuit(program, noise, StructuredSimulator(max_memory_bytes=max_memory_bytes))
+    return circuit.noisy_shots(qubits, seeds)
+
+
+def noisy_circuit_shots_on_dask(circuit: NoisyCircuit, qubits: list[int], seeds: np.ndarray, client) -> np.ndarray:
+    """:meth:`~qbnn.simulator.noise.NoisyCircuit.noisy_shots` on the client's workers, in the seeds' order."""
+    info = client.scheduler_info()
+    workers = max(1, len(info.get("workers", {})))
+    size = max(1, math.ceil(seeds.size / (TASKS_PER_WORKER * workers)))
+    program = client.scatter(circuit.segment.program, broadcast=True, hash=False)
+    futures = [
+        client.submit(
+            _shots_task, program, circuit.noise, circuit.simulator.max_memory_bytes, list(qubits),
+            [int(s) for s in seeds[start : start + size]], pure=False,
+        )
+        for start in range(0, int(seeds.size), size)
+    ]
+    return np.concatenate(client.gather(futures), axis=0)
