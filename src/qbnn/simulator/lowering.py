@@ -5,14 +5,7 @@ Used by every structured engine (one process, Dask chunks) and by
 instruction goes through a dispatch table (name, then type, then the
 generic single-qubit / definition / matrix handlers) into a block of ops
 on local qubits plus a global phase; blocks are cached per operation
-object. The op kinds:
-
-- ``PERM``      controlled X: X, CX, CCX, MCX with any control state (a bit-row XOR),
-- ``PHASE``     controlled Z: a sign -1 where every (qubit, polarity) condition holds,
-- ``SWAP``      a row exchange,
-- ``H``         Hadamard (extends the index on a constant qubit, a butterfly on a free index bit),
-- ``UNITARY``   any 2x2 unitary ``matrix`` on ``target`` where the conditions hold (ry, u, cry, ch, ...),
-- ``DIAGONAL``  a phase factor ``matrix[0]`` where the conditions hold (p, rz, t, cp, mcp, ...).
+object. The op kinds are those of :mod:`qbnn.simulator.ops`.
 
 Single-qubit matrices are classified exactly: diagonal ones become signs or
 phases, anti-diagonal ones an X and a phase, the rest ``UNITARY`` (with a
