@@ -9,6 +9,8 @@ import math
 import pytest
 
 from qbnn.cli.main import main
+from qbnn.errors import ResourceLimitError
+from qbnn.problem import TrainingProblem
 
 
 def test_amplify_json_analytic(capsys):
@@ -59,3 +61,22 @@ def test_workers_need_the_structured_engine(capsys):
     assert main(["amplify", "--engine", "analytic", "--workers", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "drop --engine analytic or drop --workers/--scheduler" in err
+
+
+def test_aer_refuses_a_run_estimated_at_an_hour_in_one_line_before_starting(capsys):
+    """The meta circuit on Aer: 30 qubits; the estimate (gates x 2^n) is far over 10 minutes, so nothing runs."""
+    assert main(["amplify", "--problem", "1", "--meta", "--k", "0-2", "--engine", "aer"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Aer would need about" in err and "--force" in err and "--engine structured" in err
+
+
+def test_aer_estimate_grows_with_k_and_the_state_size():
+    from qbnn.engines.amplify_aer import AER_SECONDS_PER_GATE_AMPLITUDE, AerAmplification
+
+    problem = TrainingProblem.paper(1)
+    amp = AerAmplification(problem, max_seconds=0.0, announce=None)
+    one, two = amp.estimated_seconds(1), amp.estimated_seconds(2)
+    q_gates = problem.grover_iterate.size()
+    assert two - one == pytest.approx(AER_SECONDS_PER_GATE_AMPLITUDE * q_gates * 2**problem.num_qubits)
+    with pytest.raises(ResourceLimitError, match="max_seconds"):
+        amp.prefetch([0])  # refused before Aer runs anything

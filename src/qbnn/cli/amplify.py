@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from typing import Annotated, Optional
 
 import typer
@@ -31,6 +33,7 @@ from qbnn.core.parsing import parse_int_range
 from qbnn.problem import TrainingProblem, resolve_target
 from qbnn.cli.noise_options import NoiseOption, TrajectoriesOption, noise_client, noisy_amplification
 from qbnn.core.progress import progress_bar
+from qbnn.engines.amplify_aer import DEFAULT_MAX_SECONDS
 
 def _num_solutions(session, training: TrainingProblem) -> int:
     """M for the sin^2 law: from the Dask landscape when on Dask (the 2^p counts never reach this process)."""
@@ -61,11 +64,21 @@ def amplify_command(
     noise: NoiseOption = None,
     trajectories: TrajectoriesOption = None,
     seed: SeedOption = 0,
+    force: Annotated[
+        bool, typer.Option("--force", help="--engine aer: run even when the estimated time is over 10 minutes.")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Exact probability that measuring after U Q^k gives a solution, for each k.
 
-    Example: qbnn amplify --problem 1 --k 0-12 --json
+    Examples:
+
+    \b
+      qbnn amplify --problem 1 --k 0-12 --json
+      qbnn amplify --problem 1 --meta --k 0-20 --workers 2
+      qbnn amplify --problem 1 --k 0-2 --engine aer
+      qbnn amplify --problem 1 --meta --k 20 --noise bit-flip:1e-4 --trajectories 20 --workers 2
+
     With --workers N (or --scheduler ADDR) the index space is split into chunks on Dask workers.
     With --noise MODEL:RATE the probability is estimated from exact noisy trajectories (95% interval).
     """
@@ -85,6 +98,8 @@ def amplify_command(
     ) as tick:
         engine, dask_workers = session.engine, session.workers
         options = {"progress": tick} if session.on_dask else {}
+        if engine == "aer":
+            options = {"max_seconds": float("inf") if force else DEFAULT_MAX_SECONDS, "announce": None if json_output else _say}
         amplification = get_engine(engine, **options).prepare(training)
         amplification.prefetch(ks)
         probabilities = [amplification.success_probability(kk) for kk in ks]
@@ -158,3 +173,7 @@ def _emit_noisy(noisy, ks: list[int], network, dataset, engine: str, json_output
         for kk, p, (lo, hi), p0 in zip(estimate.k, estimate.success_probability, estimate.interval, estimate.noiseless)
     ]
     emit(payload, json_output, "\n".join(lines))
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

@@ -136,7 +136,8 @@ console = Console(stderr=True)
 CLI_FLAGS: dict[str, str] = {
     "json_output": "--json",
     "time_limit": "--time-limit",
-    "radius": "--robust",  # qbnn.compile.robust names the radius of robustness
+    "radius": "--robust",
+    "max_seconds": "--force",  # qbnn.compile.robust names the radius of robustness
 }
 
 
