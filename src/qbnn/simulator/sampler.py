@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -139,7 +139,7 @@ class StructuredSampler(BaseSamplerV2):
         seed: np.random.Generator | int | None = None,
         max_memory_bytes: int | None = None,
         noise: PauliNoise | str | None = None,
-        client=None,
+        client: Any = None,
     ) -> None:
         from qbnn.simulator.noise import PauliNoise, parse_noise
 
