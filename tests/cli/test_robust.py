@@ -50,3 +50,19 @@ def test_robust_mistakes_are_one_line_and_exit_2(capsys, args, words):
     code = main(args)
     err = capsys.readouterr().err.strip()
     assert code == 2 and words in err and len(err.splitlines()) == 1
+
+
+def test_amplify_follows_the_sin2_law_of_the_robust_count(capsys):
+    code = main(["amplify", "--problem", "1", "--min-correct", "6", "--robust", "1", "--robust-fraction", "0.5", "--k", "0-3", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    m = int(_exact_robust(6, 1, 0.5).sum())
+    theta = np.arcsin(np.sqrt(m / 256))
+    assert code == 0
+    np.testing.assert_allclose(out["success_probability"], [np.sin((2 * k + 1) * theta) ** 2 for k in range(4)], atol=1e-12)
+
+
+def test_resources_reports_the_robust_oracle(capsys):
+    assert main(["resources", "--problem", "1", "--robust", "1", "--json"]) == 0
+    oracle = json.loads(capsys.readouterr().out)["robust_oracle"]
+    assert oracle["radius"] == 1 and oracle["neighbours"] == 8 and oracle["network_evaluations_per_oracle_call"] == 4 * 9
+    assert oracle["qubits"] > 24 and oracle["oracle_gates"] == sum(oracle["oracle_gate_counts"].values())

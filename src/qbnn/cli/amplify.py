@@ -27,6 +27,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
+from qbnn.cli.options import RobustFractionOption, RobustOption, with_robustness
 from qbnn.cli.session import engine_session
 from qbnn.engines.registry import get_engine
 from qbnn.core.parsing import parse_int_range
@@ -64,6 +65,8 @@ def amplify_command(
     noise: NoiseOption = None,
     trajectories: TrajectoriesOption = None,
     seed: SeedOption = 0,
+    robust: RobustOption = None,
+    robust_fraction: RobustFractionOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="--engine aer: run even when the estimated time is over 10 minutes.")
     ] = False,
@@ -86,6 +89,7 @@ def amplify_command(
     network, dataset = load_network_and_data(problem, data, layers, meta, input_bits)
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, batch_size=batch_size, free=free, values=values)
+    training = with_robustness(training, robust, robust_fraction)
     noisy = noisy_amplification(training, noise, trajectories, seed, engine, workers, scheduler)
     if noisy is not None:
         with noise_client(workers, scheduler) as client:

@@ -24,6 +24,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
+from qbnn.cli.options import with_robustness
 from qbnn.search.counting import count_by_phase_estimation, estimate_solutions
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError
@@ -78,12 +79,7 @@ def count_command(
     )
     target = resolve_target(dataset.num_points, min_correct, min_accuracy)
     training = TrainingProblem(network, dataset, min_correct=target, activation=activation, free=free, values=values)
-    if robust is not None:
-        from qbnn.compile.robust import robust_problem
-
-        training = robust_problem(training, robust, robust_fraction)
-    elif robust_fraction is not None:
-        raise QbnnError("{robust_fraction} qualifies {robust}; give {robust} R too", robust_fraction=robust_fraction, robust=...)
+    training = with_robustness(training, robust, robust_fraction)
     if method == "qpe":
         result = count_by_phase_estimation(training, eval_qubits=eval_qubits, shots=shots, seed=seed)
     else:

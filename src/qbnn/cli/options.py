@@ -15,7 +15,7 @@ from rich.console import Console
 
 from qbnn.model.data import Dataset, paper_problem, read_table, stratified_split
 from qbnn.model.encoding import Encoding
-from qbnn.errors import ArchitectureError, DataError
+from qbnn.errors import ArchitectureError, DataError, QbnnError
 from qbnn.model.input_levels import MAX_INPUT_BITS, check_input_bits, check_meta
 from qbnn.model.network import Network, parse_layers
 
@@ -264,3 +264,23 @@ def emit(payload: dict[str, Any], as_json: bool, human: str | None = None) -> No
         sys.stdout.write(json.dumps(payload, indent=None, separators=(", ", ": ")) + "\n")
     else:
         Console(soft_wrap=True).print(human if human is not None else json.dumps(payload, indent=2), highlight=False, markup=False)
+
+
+RobustOption = Annotated[
+    Optional[int],
+    typer.Option("--robust", help="Mark only configurations whose Hamming-radius-R neighbours also reach the target."),
+]
+RobustFractionOption = Annotated[
+    Optional[float], typer.Option("--robust-fraction", help="--robust: at least this fraction of the neighbours, not all.")
+]
+
+
+def with_robustness(training, robust: int | None, robust_fraction: float | None):
+    """``training`` with the robust marking oracle (:func:`qbnn.compile.robust.robust_problem`) when asked for."""
+    if robust is None:
+        if robust_fraction is not None:
+            raise QbnnError("{robust_fraction} qualifies {robust}; give {robust} R too", robust_fraction=robust_fraction, robust=...)
+        return training
+    from qbnn.compile.robust import robust_problem
+
+    return robust_problem(training, robust, robust_fraction)

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from qbnn.cli.options import RobustFractionOption, RobustOption, with_robustness
 from qbnn.cli.options import (
     ActivationOption,
     DataOption,
@@ -55,6 +56,8 @@ def resources_command(
     code_cycle_us: Annotated[float, typer.Option("--code-cycle-us", help="Surface-code cycle time in microseconds.")] = 1.0,
     physical_error: Annotated[float, typer.Option("--physical-error", help="Physical error rate per operation.")] = 1e-3,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the transpiler (--device).")] = 2019,
+    robust: RobustOption = None,
+    robust_fraction: RobustFractionOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Qubits, gates by name and depth of U and of one Grover iterate, as built and in CX + U.
@@ -95,6 +98,12 @@ def resources_command(
         model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
         _fault_tolerant(training, model, json_output)
         return
+    robust_oracle = None
+    if robust is not None or robust_fraction is not None:
+        with_robustness(training, robust, robust_fraction)  # validates the pair
+        from qbnn.compile.robust import robust_resources
+
+        robust_oracle = robust_resources(training, robust, robust_fraction)
     counts = problem_resources(training)
     payload = {
         "network": list(network.layers),
@@ -121,6 +130,13 @@ def resources_command(
         lines.append(
             f"{training.condition.describe()}; the fixed ones are classical constants: saves "
             f"{payload['saved']['qubits']} of {full['qubits']} qubits{gates}"
+        )
+    if robust_oracle is not None:
+        payload["robust_oracle"] = robust_oracle
+        lines.append(
+            f"robust oracle (radius {robust_oracle['radius']}): {robust_oracle['qubits']} qubits, "
+            f"{robust_oracle['oracle_gates']} gates, {robust_oracle['network_evaluations_per_oracle_call']} network "
+            f"evaluations per call ({robust_oracle['neighbours']} neighbours)"
         )
     for name, res in counts.items():
         lines.append(
