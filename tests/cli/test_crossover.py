@@ -9,7 +9,7 @@ from qbnn.cli.main import main
 
 def test_crossover_json_and_plot(capsys, tmp_path):
     figure = tmp_path / "crossover.png"
-    assert main(["crossover", "--problem", "1", "--hidden", "1-2", "--sample", "32", "--plot", str(figure), "--json"]) == 0
+    assert main(["crossover", "--problem", "1", "--hidden", "1-2", "--sample", "32", "--out", str(figure), "--json"]) == 0
     captured = capsys.readouterr()
     out = json.loads(captured.out)
     assert [row["parameters"] for row in out["rows"]] == [4, 8]
@@ -29,7 +29,7 @@ def test_crossover_errors_are_one_line(capsys):
     for argv, needle in (
         (["crossover", "--hidden", "a-b"], "--hidden a-b is not a range"),
         (["crossover", "--hidden", "1", "--solutions", "0"], "--solutions 0 must be at least 1"),
-        (["crossover", "--hidden", "1", "--plot", "x.txt"], "--plot x.txt"),
+        (["crossover", "--hidden", "1", "--out", "x.txt"], "--out x.txt"),
     ):
         assert main(argv) == 2
         err = capsys.readouterr().err
@@ -47,3 +47,9 @@ def test_crossover_reads_b_bit_data_with_input_bits(capsys, tmp_path):
     out = json.loads(capsys.readouterr().out)
     assert out["input_bits"] == 2 and [row["parameters"] for row in out["rows"]] == [3]
     assert out["rows"][0]["toffolis"] > 0
+
+
+def test_the_old_plot_flag_still_writes_the_figure_with_a_note(tmp_path, capsys):
+    figure = tmp_path / "old.png"
+    assert main(["crossover", "--problem", "1", "--hidden", "1-2", "--sample", "32", "--against", "exhaustive", "--plot", str(figure)]) == 0
+    assert figure.stat().st_size > 1000 and "--plot is now --out" in capsys.readouterr().err

@@ -31,7 +31,8 @@ def crossover_command(
     code_cycle_us: Annotated[float, typer.Option("--code-cycle-us", help="Surface-code cycle time in microseconds.")] = 1.0,
     physical_error: Annotated[float, typer.Option("--physical-error", help="Physical error rate per operation.")] = 1e-3,
     sample: Annotated[int, typer.Option("--sample", help="Configurations timed per size for the classical rate.")] = 1 << 14,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also write the figure to this .png file.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Also write the figure to this .png file.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", hidden=True, help="Old name of --out.")] = None,
     against: Annotated[
         str,
         typer.Option("--against", help="Classical competitor: branch-and-bound (the strongest measured, default) or exhaustive."),
@@ -40,7 +41,7 @@ def crossover_command(
 ) -> None:
     """Fault-tolerant Grover (and quantum backtracking) vs measured classical branch-and-bound, exhaustive and random search.
 
-    Example: qbnn crossover --problem 1 --hidden 1-15 --plot crossover.png
+    Example: qbnn crossover --problem 1 --hidden 1-15 --out crossover.png
     """
     from qbnn.core.parsing import parse_int_range
     from qbnn.hardware.crossover import crossover_figure, crossover_study, crossover_summary, crossover_table
@@ -51,8 +52,14 @@ def crossover_command(
         raise QbnnError(f"--against {against}: choose exhaustive or branch-and-bound")
     if sample < 1:
         raise QbnnError(f"--sample {sample} must be at least 1")
+    if plot is not None:
+        if out is not None:
+            raise QbnnError("give --out only (--plot is its old name)")
+        print("note: --plot is now --out (the same on every command that writes a file)", file=sys.stderr)
+        out = plot
+    plot = out
     if plot is not None and (plot.suffix.lower() != ".png" or not plot.parent.is_dir()):
-        raise QbnnError(f"--plot {plot}: give a .png file in an existing directory")
+        raise QbnnError(f"--out {plot}: give a .png file in an existing directory")
     if data is None:
         _, dataset = load_network_and_data(problem, None, None, False, input_bits)  # the paper's problem, validated
     elif problem is not None:
