@@ -111,7 +111,26 @@ def _roughness_cases() -> list[tuple[str, TrainingProblem]]:
     for seed in range(2):
         network, train, _, _ = teacher_split((5, 2, 1), 12, 0.1, seed)
         cases.append((f"[5,2,1] teacher seed {seed}, 12 points, 10% noise", TrainingProblem(network, train)))
+    cases.append(("breast cancer [16,8,1], block of 12 (neuron 1's weights), the rest random", breast_cancer_block()))
     return cases
+
+
+def breast_cancer_block(block: int = 12, seed: int = 0) -> TrainingProblem:
+    """A real-data block: breast cancer's 16 most informative features cut at their medians, [16,8,1], the first
+    ``block`` weights free and every other parameter at a seeded random value (what block training searches)."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.feature_selection import SelectKBest, f_classif
+
+    from qbnn.classifier import MedianBinarizer
+    from qbnn.model.data import Dataset
+
+    bunch = load_breast_cancer()
+    X = SelectKBest(f_classif, k=16).fit_transform(bunch.data, bunch.target)
+    bits = MedianBinarizer().fit_transform(X).astype(np.int8)
+    y = np.where(bunch.target == 1, 1, -1).astype(np.int8)
+    network = Network((16, 8, 1))
+    values = np.random.default_rng(seed).choice(np.array([-1, 1], dtype=np.int8), network.num_parameters)
+    return TrainingProblem(network, Dataset(bits, y, name="breast cancer"), free=list(range(block)), values=values)
 
 
 def roughness_study(estimate: bool = True) -> dict:
@@ -121,7 +140,7 @@ def roughness_study(estimate: bool = True) -> dict:
         land = problem.landscape
         row = {"case": name, "parameters": problem.num_parameters,
                **exact_roughness(land.correct, land.points, land.best_correct).to_json()}
-        if estimate and problem.num_parameters <= 12:
+        if estimate and problem.num_parameters <= 12 and problem.condition is None:
             est = estimate_flip_roughness(problem, precision=0.02, seed=0)
             row["estimated_change_fraction"] = est.change_fraction
             row["estimated_interval"] = list(est.interval)
