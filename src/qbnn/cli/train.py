@@ -228,7 +228,9 @@ def train_command(
             from qbnn.search import BlockCoordinate
 
             chosen = BlockCoordinate(block_size=8 if block_size is None else block_size, sweeps=5 if sweeps is None else sweeps, init=init)
-        with engine_session(engine, workers, scheduler) as session, progress_bar("oracle calls", enabled=not json_output and not block) as tick:
+        with engine_session(engine, workers, scheduler) as session, progress_bar("oracle calls", enabled=not json_output) as bar:
+            # block training's budget is that of the whole 2^p space: show the calls spent, not a fraction of it
+            tick = (lambda done, total: bar(done, None)) if block else bar
             if noisy is not None and session.on_dask:
                 noisy.client = session.client  # trajectories seeded one by one: the same numbers as one process
             result = train(
