@@ -53,3 +53,16 @@ def test_the_old_plot_flag_still_writes_the_figure_with_a_note(tmp_path, capsys)
     figure = tmp_path / "old.png"
     assert main(["crossover", "--problem", "1", "--hidden", "1-2", "--sample", "32", "--against", "exhaustive", "--plot", str(figure)]) == 0
     assert figure.stat().st_size > 1000 and "--plot is now --out" in capsys.readouterr().err
+
+
+def test_crossover_reads_a_raw_csv_like_every_other_command(tmp_path, capsys):
+    """--label and --binarize on crossover too (it read the CSV its own way before)."""
+    path = tmp_path / "raw.csv"
+    path.write_text("x1,label,x2,x3\n0.1,cat,3.0,2\n0.9,dog,1.0,5\n0.3,cat,2.5,1\n0.8,dog,0.5,7\n0.2,cat,2.9,3\n0.7,dog,1.2,6\n")
+    args = ["crossover", "--data", str(path), "--label", "label", "--binarize", "median", "--hidden", "1", "--sample", "16",
+            "--against", "exhaustive", "--json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rows"][0]["parameters"] == 3 * 1 + 1  # [3,1,1]: the three feature columns, the label column out
+    assert main(["crossover", "--data", str(path), "--label", "label", "--hidden", "1", "--sample", "16"]) == 2
+    assert "--binarize" in capsys.readouterr().err  # real values need an encoding, and the error says which

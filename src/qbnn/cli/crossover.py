@@ -15,6 +15,8 @@ from qbnn.cli.options import (
     JsonOption,
     ProblemOption,
     emit,
+    BinarizeOption,
+    LabelOption,
     load_network_and_data,
 )
 from qbnn.errors import QbnnError
@@ -23,6 +25,8 @@ from qbnn.errors import QbnnError
 def crossover_command(
     problem: ProblemOption = None,
     data: DataOption = None,
+    label: LabelOption = None,
+    binarize: BinarizeOption = None,
     input_bits: InputBitsOption = 1,
     hidden: Annotated[str, typer.Option("--hidden", help="Hidden widths h of the networks [n0, h, 1], e.g. 1-15.")] = "1-15",
     activation: ActivationOption = "counter",
@@ -64,11 +68,8 @@ def crossover_command(
         _, dataset = load_network_and_data(problem, None, None, False, input_bits)  # the paper's problem, validated
     elif problem is not None:
         raise QbnnError("give either --problem or --data, not both")
-    else:
-        from qbnn.model.data import load_csv
-        from qbnn.model.input_levels import check_input_bits
-
-        dataset = load_csv(data, input_bits=check_input_bits(input_bits))
+    else:  # the data's features and labels, encoded as every other command reads them (--label, --binarize)
+        _, dataset = load_network_and_data(None, data, None, False, input_bits, label=label, binarize=binarize)
     model = SurfaceCodeModel(physical_error=physical_error, error_budget=error_budget, code_cycle_us=code_cycle_us)
     walk_steps = None
     if against == "branch-and-bound":
