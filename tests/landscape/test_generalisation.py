@@ -66,3 +66,20 @@ def test_study_is_seeded_and_robust_samples_have_higher_local_entropy():
         assert row["robust_local_entropy"] >= row["plain_local_entropy"] - 1e-12
         assert 0 <= row["plain_held_out"] <= 1 and 0 <= row["robust_held_out"] <= 1
     assert a["local_entropy_robust_vs_plain"]["a_better"] == 0
+
+
+def test_real_data_generalisation_rows_are_consistent_and_the_test_uses_them():
+    """Breast-cancer blocks, computed exactly: the most robust solutions are among the marked ones, denser than
+    their average, and the paired test is the Wilcoxon of the rows' own held-out accuracies."""
+    from qbnn.experiments.landscape_study import real_data_generalisation
+    from qbnn.landscape.generalisation import paired_wilcoxon
+
+    result = real_data_generalisation(seeds=3)
+    rows = result["rows"]
+    assert len(rows) == 3
+    for row in rows:
+        assert 1 <= row["most_robust"] <= row["marked"]
+        assert row["local_entropy_most_robust"] >= row["local_entropy_plain"]
+        assert 0.0 <= row["held_out_plain"] <= 1.0 and 0.0 <= row["held_out_most_robust"] <= 1.0
+    again = paired_wilcoxon([r["held_out_plain"] for r in rows], [r["held_out_most_robust"] for r in rows]).to_json()
+    assert again == result["held_out"]
