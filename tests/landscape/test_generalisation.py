@@ -68,13 +68,14 @@ def test_study_is_seeded_and_robust_samples_have_higher_local_entropy():
     assert a["local_entropy_robust_vs_plain"]["a_better"] == 0
 
 
-def test_real_data_generalisation_rows_are_consistent_and_the_test_uses_them():
+@pytest.mark.parametrize("dataset", ["breast-cancer", "digits"])
+def test_real_data_generalisation_rows_are_consistent_and_the_test_uses_them(dataset):
     """Breast-cancer blocks, computed exactly: the most robust solutions are among the marked ones, denser than
     their average, and the paired test is the Wilcoxon of the rows' own held-out accuracies."""
     from qbnn.experiments.landscape_study import real_data_generalisation
     from qbnn.landscape.generalisation import paired_wilcoxon
 
-    result = real_data_generalisation(seeds=3)
+    result = real_data_generalisation(seeds=3, dataset=dataset)
     rows = result["rows"]
     assert len(rows) == 3
     for row in rows:
