@@ -185,81 +185,14 @@ def ops_to_circuit(ops: list[Op], circuit: QuantumCircuit) -> QuantumCircuit:
     return circuit
 
 
-def _neuron_states(network: Network, condition: Condition, point: np.ndarray, multibit: bool = False):
-    """Per layer and neuron: +1/-1 when constant at this point, else 0 and (free literal recipe, k).
+def _neuron_plans(network: Network, condition: Condition) -> list[list[list[tuple]]]:
+    """Per layer and neuron, its inputs as (source, weight index, weight is free, fixed weight, gate or -1).
 
-    ``multibit`` (b-bit data): a first-layer neuron is sign(sum_j w_j x_j); its recipe is
-    (("adder", weights), None) with weights a free parameter index or a fixed bool (+1 = True).
+    ``gate`` is a free connection bit (meta); inputs whose fixed connection is absent are dropped (they read -1).
     """
     values = condition.values
     free = set(condition.free)
-    states: list[list[int]] = []
-    recipes: list[list[tuple[list[tuple], int] | None]] = []
-    activity = [int(v) for v in point]  # +-1 constants; 0 marks a qubit
-    for layer in range(network.num_layers):
-        fan_in, width = network.layers[layer], network.layers[layer + 1]
-        threshold = firing_threshold(fan_in)
-        layer_states, layer_recipes = [], []
-        if layer == 0 and multibit:
-            for neuron in range(width):
-                state, recipe = _multibit_state(network, neuron, point, free, values)
-                layer_states.append(state)
-                layer_recipes.append(recipe)
-            states.append(layer_states)
-            recipes.append(layer_recipes)
-            activity = layer_states
-            continue
-        for neuron in range(width):
-            constant = 0
-            parts = []  # ("w", widx, pol, gate_param or -1) | ("h", source, weight fixed value or 0 (free), widx)
-            for s in range(fan_in):
-                widx = network.weight_index(layer, neuron, s)
-                gate = -1
-                if layer == 0 and network.meta:
-                    cidx = network.connection_index(neuron, s)
-                    if cidx in free:
-                        gate = cidx
-                    elif values[cidx] == 0:
-                        continue  # absent: reads -1
-                a = activity[s]
-                if a != 0 and widx not in free:
-                    if a * values[widx] > 0:
-                        if gate < 0:
-                            constant += 1
-                        else:
-                            parts.append(("g", gate))  # only the connection decides
-                elif a != 0:
-                    parts.append(("w", widx, int(a > 0), gate))
-                else:
-                    parts.append(("h", s, 0 if widx in free else int(values[widx]), widx))
-            k = threshold - constant
-            if k <= 0:
-                layer_states.append(1)
-                layer_recipes.append(None)
-            elif k > len(parts):
-                layer_states.append(-1)
-                layer_recipes.append(None)
-            else:
-                layer_states.append(0)
-                layer_recipes.append((parts, k))
-        states.append(layer_states)
-        recipes.append(layer_recipes)
-        activity = layer_states
-    return states, recipes
-
-
-def _all_neuron_states(network: Network, condition: Condition, X: np.ndarray, multibit: bool = False) -> list:
-    """:func:`_neuron_states` of every point (the same lists), with the per-condition work done once.
-
-    The weight and connection indices of each neuron are looked up once, and a first-layer neuron
-    with no free weight or connection (every one outside the block) is evaluated for all points at
-    once with numpy: it is +1 exactly when its fixed +1 contributions reach the threshold.
-    """
-    if multibit or not np.isin(X, (-1, 1)).all():
-        return [_neuron_states(network, condition, X[t], multibit) for t in range(len(X))]
-    values = condition.values
-    free = set(condition.free)
-    plans = []  # per layer, per neuron: [(source, widx, weight is free, fixed weight, gate or -1)] (absent inputs dropped)
+    plans = []
     for layer in range(network.num_layers):
         fan_in, width = network.layers[layer], network.layers[layer + 1]
         layer_plans = []
@@ -273,10 +206,87 @@ def _all_neuron_states(network: Network, condition: Condition, X: np.ndarray, mu
                     if cidx in free:
                         gate = cidx
                     elif values[cidx] == 0:
-                        continue
+                        continue  # absent: reads -1
                 plan.append((s, widx, widx in free, int(values[widx]), gate))
             layer_plans.append(plan)
         plans.append(layer_plans)
+    return plans
+
+
+def _neuron_decision(plan: list[tuple], activity: list[int], threshold: int) -> tuple[int, tuple[list[tuple], int] | None]:
+    """+1/-1 when the neuron is constant given its inputs' ``activity`` (+-1 constants, 0 a qubit), else 0 and
+    (free literal recipe, k): ("w", widx, pol, gate or -1) | ("g", gate) | ("h", source, fixed weight or 0 (free), widx)."""
+    constant = 0
+    parts: list[tuple] = []
+    for s, widx, is_free, fixed, gate in plan:
+        a = activity[s]
+        if a != 0 and not is_free:
+            if a * fixed > 0:
+                if gate < 0:
+                    constant += 1
+                else:
+                    parts.append(("g", gate))  # only the connection decides
+        elif a != 0:
+            parts.append(("w", widx, int(a > 0), gate))
+        else:
+            parts.append(("h", s, 0 if is_free else fixed, widx))
+    k = threshold - constant
+    if k <= 0:
+        return 1, None
+    if k > len(parts):
+        return -1, None
+    return 0, (parts, k)
+
+
+def _point_states(network: Network, plans, inputs, first_fixed: dict[int, int] | None = None, start: int = 0):
+    """Per layer from ``start`` and neuron: (states, recipes) from the plans, the layer's ``inputs`` given (+-1
+    constants, 0 a qubit); ``first_fixed`` gives first-layer states already known (neurons with no free input,
+    evaluated for all points at once)."""
+    states: list[list[int]] = []
+    recipes: list[list[tuple[list[tuple], int] | None]] = []
+    activity = [int(v) for v in inputs]
+    for layer in range(start, len(plans)):
+        layer_plans = plans[layer]
+        threshold = firing_threshold(network.layers[layer])
+        layer_states, layer_recipes = [], []
+        for neuron, plan in enumerate(layer_plans):
+            if layer == 0 and first_fixed is not None and neuron in first_fixed:
+                state, recipe = first_fixed[neuron], None
+            else:
+                state, recipe = _neuron_decision(plan, activity, threshold)
+            layer_states.append(state)
+            layer_recipes.append(recipe)
+        states.append(layer_states)
+        recipes.append(layer_recipes)
+        activity = layer_states
+    return states, recipes
+
+
+def _neuron_states(network: Network, condition: Condition, point: np.ndarray, multibit: bool = False):
+    """Per layer and neuron: +1/-1 when constant at this point, else 0 and (free literal recipe, k).
+
+    ``multibit`` (b-bit data): a first-layer neuron is sign(sum_j w_j x_j); its recipe is
+    (("adder", weights), None) with weights a free parameter index or a fixed bool (+1 = True).
+    """
+    plans = _neuron_plans(network, condition)
+    if not multibit:
+        return _point_states(network, plans, point)
+    free = set(condition.free)
+    first = [_multibit_state(network, neuron, point, free, condition.values) for neuron in range(network.layers[1])]
+    states, recipes = _point_states(network, plans, [state for state, _ in first], start=1)
+    return [[state for state, _ in first], *states], [[recipe for _, recipe in first], *recipes]
+
+
+def _all_neuron_states(network: Network, condition: Condition, X: np.ndarray, multibit: bool = False) -> list:
+    """:func:`_neuron_states` of every point (the same lists), with the per-condition work done once.
+
+    The plans are built once, and a first-layer neuron with no free weight or connection (every one outside
+    the block) is evaluated for all points at once with numpy: it is +1 exactly when its fixed +1
+    contributions reach the threshold.
+    """
+    if multibit or not np.isin(X, (-1, 1)).all():
+        return [_neuron_states(network, condition, X[t], multibit) for t in range(len(X))]
+    plans = _neuron_plans(network, condition)
     threshold0 = firing_threshold(network.layers[0])
     first_fixed: dict[int, np.ndarray] = {}
     for neuron, plan in enumerate(plans[0]):
@@ -285,49 +295,10 @@ def _all_neuron_states(network: Network, condition: Condition, X: np.ndarray, mu
             weights = np.array([w for _, _, _, w, _ in plan], dtype=np.int64)
             constant = (X[:, sources].astype(np.int64) * weights > 0).sum(axis=1)
             first_fixed[neuron] = np.where(constant >= threshold0, 1, -1)
-    out = []
-    for t in range(len(X)):
-        point = X[t]
-        states: list[list[int]] = []
-        recipes: list[list[tuple[list[tuple], int] | None]] = []
-        activity = [int(v) for v in point]
-        for layer, layer_plans in enumerate(plans):
-            threshold = firing_threshold(network.layers[layer])
-            layer_states, layer_recipes = [], []
-            for neuron, plan in enumerate(layer_plans):
-                if layer == 0 and neuron in first_fixed:
-                    layer_states.append(int(first_fixed[neuron][t]))
-                    layer_recipes.append(None)
-                    continue
-                constant = 0
-                parts = []
-                for s, widx, is_free, fixed, gate in plan:
-                    a = activity[s]
-                    if a != 0 and not is_free:
-                        if a * fixed > 0:
-                            if gate < 0:
-                                constant += 1
-                            else:
-                                parts.append(("g", gate))
-                    elif a != 0:
-                        parts.append(("w", widx, int(a > 0), gate))
-                    else:
-                        parts.append(("h", s, 0 if is_free else fixed, widx))
-                k = threshold - constant
-                if k <= 0:
-                    layer_states.append(1)
-                    layer_recipes.append(None)
-                elif k > len(parts):
-                    layer_states.append(-1)
-                    layer_recipes.append(None)
-                else:
-                    layer_states.append(0)
-                    layer_recipes.append((parts, k))
-            states.append(layer_states)
-            recipes.append(layer_recipes)
-            activity = layer_states
-        out.append((states, recipes))
-    return out
+    return [
+        _point_states(network, plans, X[t], {neuron: int(states[t]) for neuron, states in first_fixed.items()})
+        for t in range(len(X))
+    ]
 
 
 def _multibit_state(network: Network, neuron: int, point: np.ndarray, free: set[int], values: np.ndarray):
