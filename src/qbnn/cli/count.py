@@ -24,7 +24,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
-from qbnn.cli.options import with_robustness
+from qbnn.cli.options import RobustFractionOption, RobustOption, with_robustness
 from qbnn.search.counting import count_by_phase_estimation, estimate_solutions
 from qbnn.engines.registry import get_engine
 from qbnn.errors import QbnnError
@@ -51,12 +51,8 @@ def count_command(
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", help="Count configurations with accuracy >= A.")] = None,
     method: Annotated[str, typer.Option("--method", help="mle (maximum-likelihood AE) or qpe (textbook counting).")] = "mle",
     eval_qubits: Annotated[int, typer.Option("--eval-qubits", help="Counting qubits m of --method qpe (2^m - 1 iterates per shot).")] = 6,
-    robust: Annotated[
-        Optional[int], typer.Option("--robust", help="Count configurations whose radius-R neighbours all reach the target too.")
-    ] = None,
-    robust_fraction: Annotated[
-        Optional[float], typer.Option("--robust-fraction", help="--robust: at least this fraction of the neighbours, not all.")
-    ] = None,
+    robust: RobustOption = None,
+    robust_fraction: RobustFractionOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Estimate M (solutions) by amplitude estimation (mle) or phase estimation of Q (qpe), with a 95% interval.

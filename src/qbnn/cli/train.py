@@ -31,6 +31,7 @@ from qbnn.cli.options import (
     FreeOption,
     ValuesOption,
 )
+from qbnn.cli.options import RobustFractionOption, RobustOption, with_robustness
 from qbnn.cli.session import engine_session
 from qbnn.errors import QbnnError
 from qbnn.core.outputs import check_output_file, write_text_atomic
@@ -139,13 +140,8 @@ def train_command(
     init: Annotated[
         Optional[str], typer.Option("--init", help="--strategy block: start from 'random' (seeded) or a JSON file with 'parameters'.")
     ] = None,
-    robust: Annotated[
-        Optional[int],
-        typer.Option("--robust", help="Mark only configurations whose radius-R neighbours all reach the target too (dense solutions)."),
-    ] = None,
-    robust_fraction: Annotated[
-        Optional[float], typer.Option("--robust-fraction", help="--robust: at least this fraction of the neighbours, not all.")
-    ] = None,
+    robust: RobustOption = None,
+    robust_fraction: RobustFractionOption = None,
     trajectories: TrajectoriesOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -185,12 +181,7 @@ def train_command(
         network, dataset, min_correct=target, activation=activation, exclude=parse_index_list(exclude, parameter="exclude"), batch_size=batch_size,
         free=free, values=values,
     )
-    if robust is not None:
-        from qbnn.compile.robust import robust_problem
-
-        training = robust_problem(training, robust, robust_fraction)
-    elif robust_fraction is not None:
-        raise QbnnError("{robust_fraction} qualifies {robust}; give {robust} R too", robust_fraction=robust_fraction, robust=...)
+    training = with_robustness(training, robust, robust_fraction)
     explicit_target = min_correct is not None or min_accuracy is not None
     known_best = None  # the optimum, from the exhaustive landscape, when it is cheap to know
     if not classical and not block:
