@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import MCXGate, ZGate
@@ -71,8 +71,10 @@ def test_word_tiling_agrees_with_aer(circuit, tile_words):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(structured, "_TILE_WORDS", tile_words)
         state = StructuredSimulator().run(circuit)
-    assert state.rows.shape[1] >= 2  # several words (an H.MCX.H may become a Z): tile boundaries are crossed
     np.testing.assert_allclose(state.statevector(), aer_statevector(circuit), atol=1e-9)
+    # the examples that count for tiling end with several words; an H on an entangled qubit may merge the index
+    # below that (exactly, since the merge fix), and an H.MCX.H may become a Z: those are checked above, not counted
+    assume(state.rows.shape[1] >= 2)
 
 
 def test_hadamard_layers_on_index_bits_agree_with_aer():
