@@ -20,6 +20,14 @@ def test_noise_study_json_and_files(capsys, tmp_path):
     assert "| problem 1 | 0.0001 |" in (tmp_path / "noise_study.md").read_text()
 
 
+def test_adaptive_k_rows_record_their_range_and_the_edge_is_reported(capsys):
+    assert main(["noise-study", "--problem", "1", "--rates", "0", "--trajectories", "2", "--max-k", "2"]) == 0
+    assert "at rate 0 the best k is the largest tried" in capsys.readouterr().out
+    assert main(["noise-study", "--problem", "2", "--rates", "0", "--trajectories", "2", "--adaptive-k", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["studies"][0]["rows"]
+    assert row["max_k"] == 8 and row["best_k"] == 4 and not row["best_k_at_edge"]
+
+
 @pytest.mark.parametrize(
     "args, words",
     [

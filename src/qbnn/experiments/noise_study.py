@@ -7,6 +7,14 @@ measured until a solution appears, (k + 1) / P_r(k), minimised over k.
 Classical random search (with replacement) needs N / M calls; measuring
 after U alone (k = 0) is exactly that, whatever the noise. The crossover is
 the first rate of the grid at which no k >= 1 beats it.
+
+The best k falls as the rate rises (errors pile up with every iterate), and a
+trajectory costs more the more iterates it runs, so ``adaptive_k`` tries each
+rate on k <= 4 first and doubles the range while its best k lies on the range's
+edge (up to ``max_k``): the high rates, where a run to the noiseless optimum
+would suffer tens of errors, then cost a few iterates. Stopping when the best k
+is inside the range is a rule, not a proof that no larger k does better;
+every row records the range it tried.
 """
 
 from __future__ import annotations
@@ -20,7 +28,10 @@ from qbnn.engines.amplify_noisy import NoisyAmplification
 from qbnn.simulator.noise import PauliNoise
 from qbnn.problem import TrainingProblem
 
-__all__ = ["NoiseStudyRow", "NoiseStudy", "noise_study", "study_table", "study_figure"]
+__all__ = ["NoiseStudyRow", "NoiseStudy", "noise_study", "study_table", "study_figure", "ADAPTIVE_START_K"]
+
+#: The first range an adaptive study tries at each rate: k = 0..4.
+ADAPTIVE_START_K = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,16 @@ class NoiseStudyRow:
     interval: tuple[float, float]
     expected_oracle_calls: float
     success_probability: tuple[float, ...]  # per k = 0..K
+
+    @property
+    def max_k(self) -> int:
+        """The largest k tried at this rate."""
+        return len(self.success_probability) - 1
+
+    @property
+    def at_edge(self) -> bool:
+        """True when the best k is the largest one tried: a longer range might do better."""
+        return self.best_k == self.max_k
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,8 @@ class NoiseStudy:
                     "interval": list(row.interval),
                     "expected_oracle_calls": row.expected_oracle_calls,
                     "success_probability": list(row.success_probability),
+                    "max_k": row.max_k,
+                    "best_k_at_edge": row.at_edge,
                 }
                 for row in self.rows
             ],
@@ -120,12 +143,16 @@ def noise_study(
     trajectories: int = 100,
     seed: int | None = 0,
     max_k: int | None = None,
+    adaptive_k: bool = False,
     name: str = "",
     client=None,
+    on_rate=None,
 ) -> NoiseStudy:
     """Noisy success probabilities of ``problem`` for k = 0..max_k at each rate (default max_k: 1.5x the noiseless optimum).
 
-    With a Dask ``client`` the trajectories run on its workers (the same numbers, trajectory by trajectory).
+    With ``adaptive_k`` each rate starts at k <= 4 and doubles its range while the best k is the range's
+    last (see the module docstring). With a Dask ``client`` the trajectories run on its workers (the same
+    numbers, trajectory by trajectory). ``on_rate(done, total)`` is called after each rate.
 
     >>> study = noise_study(TrainingProblem.paper(1), [0.0], trajectories=2)
     >>> study.rows[0].best_k, round(study.rows[0].best_success_probability, 4), study.crossover_rate
@@ -140,11 +167,19 @@ def noise_study(
     noiseless = [exact.exact.success_probability(k) for k in ks]
     best_k, best_calls = _best(noiseless)
     rows = []
-    for rate in sorted(float(r) for r in rates):
+    grid = sorted(float(r) for r in rates)
+    for done, rate in enumerate(grid, start=1):
         amplification = exact.with_noise(PauliNoise(model, rate))
-        estimate = amplification.estimate(ks)
-        k, calls = _best(estimate.success_probability)
+        top = min(ADAPTIVE_START_K, max_k) if adaptive_k else max_k
+        while True:
+            estimate = amplification.estimate(range(top + 1))
+            k, calls = _best(estimate.success_probability)
+            if not adaptive_k or k < top or top >= max_k:
+                break
+            top = min(2 * top, max_k)
         rows.append(NoiseStudyRow(rate, k, estimate.success_probability[k], estimate.interval[k], calls, estimate.success_probability))
+        if on_rate is not None:
+            on_rate(done, len(grid))
     return NoiseStudy(
         problem=name or problem.data.name,
         meta=problem.network.meta,
@@ -163,19 +198,20 @@ def noise_study(
 def study_table(studies: Sequence[NoiseStudy]) -> str:
     """Markdown: per problem and rate, best k, its success probability (interval) and expected oracle calls."""
     lines = [
-        "| problem | error rate | best k | success probability (95% interval) | expected oracle calls | random search |",
+        "| problem | error rate | best k (of 0..K) | success probability (95% interval) | expected oracle calls | random search |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for study in studies:
         label = study.problem + (" (meta)" if study.meta else "")
         lines.append(
-            f"| {label} | 0 | {study.noiseless_best_k} | exact | {study.noiseless_expected_oracle_calls:.1f} | "
+            f"| {label} | 0 | {study.noiseless_best_k} (of {study.max_k}) | exact | {study.noiseless_expected_oracle_calls:.1f} | "
             f"{study.random_search_oracle_calls:.1f} |"
         )
         for row in study.rows:
             lo, hi = row.interval
+            edge = ", at the edge" if row.at_edge else ""
             lines.append(
-                f"| {label} | {row.rate:g} | {row.best_k} | {row.best_success_probability:.4f} ({lo:.4f}-{hi:.4f}) | "
+                f"| {label} | {row.rate:g} | {row.best_k} (of {row.max_k}{edge}) | {row.best_success_probability:.4f} ({lo:.4f}-{hi:.4f}) | "
                 f"{row.expected_oracle_calls:.1f} | {study.random_search_oracle_calls:.1f} |"
             )
         crossover, between = study.crossover_rate, study.crossover_interpolated
