@@ -67,3 +67,11 @@ def test_rows_at_the_edge_are_marked_in_the_table():
     assert row.best_k == 2 and row.at_edge  # the noiseless optimum is k = 3, outside k <= 2
     assert "| problem 1 | 0 | 2 (of 2, at the edge) |" in study_table([study])
     assert study.to_json()["rows"][0]["best_k_at_edge"] is True
+
+
+def test_calls_interval_is_the_calls_over_the_probability_interval():
+    row = NoiseStudyRow(5e-4, 1, 0.03, (0.02, 0.04), 2 / 0.03, (0.0, 0.03))
+    assert row.calls_interval == pytest.approx((2 / 0.04, 2 / 0.02))
+    assert NoiseStudyRow(1e-3, 2, 0.01, (0.0, 0.02), 300.0, ()).calls_interval == (150.0, math.inf)
+    study = NoiseStudy("p", True, "depolarizing", 156, 16384, 10, 0, 5, 5, 7.8, (row,))
+    assert "| p (meta) | 0.0005 | 1 (of 1, at the edge) | 0.0300 (0.0200-0.0400) | 66.7 (50.0-100.0) |" in study_table([study])

@@ -46,6 +46,13 @@ class NoiseStudyRow:
     success_probability: tuple[float, ...]  # per k = 0..K
 
     @property
+    def calls_interval(self) -> tuple[float, float]:
+        """Expected oracle calls at the best k over the success probability's interval: (k + 1) / high, (k + 1) / low."""
+        low, high = self.interval
+        calls = self.best_k + 1
+        return (calls / high if high > 0 else math.inf, calls / low if low > 0 else math.inf)
+
+    @property
     def max_k(self) -> int:
         """The largest k tried at this rate."""
         return len(self.success_probability) - 1
@@ -119,6 +126,7 @@ class NoiseStudy:
                     "best_success_probability": row.best_success_probability,
                     "interval": list(row.interval),
                     "expected_oracle_calls": row.expected_oracle_calls,
+                    "expected_oracle_calls_interval": list(row.calls_interval),
                     "success_probability": list(row.success_probability),
                     "max_k": row.max_k,
                     "best_k_at_edge": row.at_edge,
@@ -198,7 +206,7 @@ def noise_study(
 def study_table(studies: Sequence[NoiseStudy]) -> str:
     """Markdown: per problem and rate, best k, its success probability (interval) and expected oracle calls."""
     lines = [
-        "| problem | error rate | best k (of 0..K) | success probability (95% interval) | expected oracle calls | random search |",
+        "| problem | error rate | best k (of 0..K) | success probability (95% interval) | expected oracle calls (interval) | random search |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for study in studies:
@@ -212,7 +220,8 @@ def study_table(studies: Sequence[NoiseStudy]) -> str:
             edge = ", at the edge" if row.at_edge else ""
             lines.append(
                 f"| {label} | {row.rate:g} | {row.best_k} (of {row.max_k}{edge}) | {row.best_success_probability:.4f} ({lo:.4f}-{hi:.4f}) | "
-                f"{row.expected_oracle_calls:.1f} | {study.random_search_oracle_calls:.1f} |"
+                f"{row.expected_oracle_calls:.1f} ({row.calls_interval[0]:.1f}-{row.calls_interval[1]:.1f}) | "
+                f"{study.random_search_oracle_calls:.1f} |"
             )
         crossover, between = study.crossover_rate, study.crossover_interpolated
         where = "a rate above the grid" if crossover is None else f"{crossover:g} of the grid"
@@ -240,7 +249,10 @@ def study_figure(studies: Sequence[NoiseStudy], path: str | Path) -> Path:
         )
         color = line[0].get_color()
         left.axhline(study.solutions / study.configurations, color=color, linestyle=":", linewidth=1)
-        right.plot(rates, [row.expected_oracle_calls for row in rows], marker="o", color=color, label=f"{label}: amplitude amplification")
+        calls = [row.expected_oracle_calls for row in rows]
+        spread = [[c - row.calls_interval[0] for c, row in zip(calls, rows)],
+                  [min(row.calls_interval[1], 10 * c) - c for c, row in zip(calls, rows)]]  # an infinite end drawn at 10x
+        right.errorbar(rates, calls, yerr=spread, marker="o", capsize=3, color=color, label=f"{label}: amplitude amplification")
         right.axhline(study.random_search_oracle_calls, color=color, linestyle="--", linewidth=1, label=f"{label}: random search N/M")
     left.set_xscale("log")
     left.set_xlabel("error rate per gate and qubit")
