@@ -60,7 +60,7 @@ def parse_values(spec: str | Path | Sequence[int] | np.ndarray, network: Network
         parameters = payload.get("parameters") if isinstance(payload, dict) else None
         if not isinstance(parameters, dict) or not isinstance(parameters.get("weights"), list):
             raise DataError(
-                "{values} has no 'parameters' object with 'weights'; give the JSON of 'qbnn train --json' or a comma list",
+                "{values} has no 'parameters' object with 'weights'; give a training result's JSON (TrainingResult.to_json, which qbnn train prints) or a comma list",
                 values=str(path),
             )
         weights = parameters["weights"]
